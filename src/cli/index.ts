@@ -1,0 +1,1 @@
+export { exitCodes } from './exitCodes.ts';

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// The operator CLI: `projectionist <verb>`. Exit codes: see exitCodes.ts.
+import { parseArgs } from 'node:util';
+import { isProjectionistError } from '../errors/index.ts';
+import { startProjectionist } from '../main.ts';
+import { checkTopics, findTruncation } from '../log/index.ts';
+import { exitCodes } from './exitCodes.ts';
+import { runDemo } from './runDemo.ts';
+
+const usage = `usage: projectionist <command> [options]
+
+commands:
+  serve            run Projectionist (topics, workers, projections, HTTP) until SIGTERM
+  topics check     report topics whose config would lose history, and truncated partitions
+  demo             append a few events and read them back
+  help             this text
+
+options:
+  --json           machine-readable output`;
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+const main = async (argv: string[]): Promise<number> => {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { json: { type: 'boolean' } },
+  });
+  const [verb, sub] = positionals;
+  switch (verb) {
+    case 'serve': {
+      const running = await startProjectionist();
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await running.stop();
+      return exitCodes.ok;
+    }
+    case 'topics': {
+      if (sub !== 'check') break;
+      const running = await startProjectionist();
+      try {
+        const problems = await checkTopics({ client: running.log });
+        const truncated = await findTruncation({ client: running.log, topic: running.log.topics.events });
+        if (values.json)
+          print(
+            JSON.stringify({
+              problems,
+              truncated: truncated.map((t) => ({ ...t, earliest: t.earliest.toString() })),
+            }),
+          );
+        else {
+          for (const p of problems) print(`${p.topic}: ${p.problem}`);
+          for (const t of truncated)
+            print(
+              `${running.log.topics.events}: partition ${t.partition} starts at ${t.earliest} (truncated)`,
+            );
+          if (problems.length + truncated.length === 0)
+            print('topics ok: the events topic keeps all history');
+        }
+        return problems.length + truncated.length === 0 ? exitCodes.ok : exitCodes.refused;
+      } finally {
+        await running.stop();
+      }
+    }
+    case 'demo': {
+      const running = await startProjectionist();
+      try {
+        await runDemo({ log: running.log, print });
+      } finally {
+        await running.stop();
+      }
+      return exitCodes.ok;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      print(usage);
+      return verb === undefined ? exitCodes.usage : exitCodes.ok;
+  }
+  process.stderr.write(`projectionist: unknown command '${positionals.join(' ')}'\n${usage}\n`);
+  return exitCodes.usage;
+};
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (isProjectionistError(error, 'PRJ_CONFIG_INVALID')) {
+    process.stderr.write(`projectionist: ${error.message}\n`);
+    process.exitCode = exitCodes.usage;
+  } else if (
+    isProjectionistError(error) &&
+    ['PRJ_LOG_TRUNCATED', 'PRJ_TOPIC_MISCONFIGURED'].includes(error.code)
+  ) {
+    process.stderr.write(`projectionist: refused (${error.code}): ${error.message}\n`);
+    process.exitCode = exitCodes.refused;
+  } else {
+    process.stderr.write(`projectionist: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = exitCodes.failed;
+  }
+}

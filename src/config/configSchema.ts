@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const brokerList = z
+  .string()
+  .trim()
+  .transform((s) => s.split(',').map((b) => b.trim()))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1));
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string');
+
+const topicPrefix = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'expected letters, digits, ".", "_" or "-" (Kafka topic characters)');
+
+const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/**
+ * Every variable Projectionist reads. Each line: meaning, default, unit.
+ * The schema's keys are the variable names, so an error names the variable.
+ */
+export const configSchema = z.object({
+  /** Kafka bootstrap brokers, comma-separated host:port. Default 127.0.0.1:9092. */
+  PROJECTIONIST_KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
+  /** Kafka client id prefix. Default "projectionist". */
+  PROJECTIONIST_KAFKA_CLIENT_ID: z.string().trim().min(1).default('projectionist'),
+  /** Prefix of every topic: <prefix>.events, <prefix>.commands, <prefix>.dead-letters. Default "projectionist". */
+  PROJECTIONIST_TOPIC_PREFIX: topicPrefix.default('projectionist'),
+  /** Partitions of the events topic when Projectionist creates it. Default 6. */
+  PROJECTIONIST_EVENTS_PARTITIONS: integer(1, 10_000).default(6),
+  /** Partitions of the commands topic when Projectionist creates it. Default 6. */
+  PROJECTIONIST_COMMANDS_PARTITIONS: integer(1, 10_000).default(6),
+  /** Replication factor of created topics. Default 1 (one local broker); use 3 in production. */
+  PROJECTIONIST_REPLICATION_FACTOR: integer(1, 32).default(1),
+  /** PostgreSQL of the read models and registry. Default postgres://postgres@127.0.0.1:5432/projectionist. */
+  PROJECTIONIST_DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/projectionist'),
+  /** PostgreSQL pool size per process. Default 10 connections. */
+  PROJECTIONIST_DATABASE_POOL_SIZE: integer(1, 1000).default(10),
+  /** PostgreSQL staging target for `staging refresh`. No default: staging is off without it. */
+  PROJECTIONIST_STAGING_DATABASE_URL: postgresUrl.optional(),
+  /** Secret key of the staging pseudonymizer (HMAC). No default; at least 32 characters. Never logged. */
+  PROJECTIONIST_STAGING_KEY: z.string().min(32, 'expected at least 32 characters').optional(),
+  /** HTTP listen address. Default 127.0.0.1. */
+  PROJECTIONIST_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** HTTP listen port. Default 3000. */
+  PROJECTIONIST_HTTP_PORT: integer(0, 65_535).default(3000),
+  /** Largest accepted HTTP body. Default 1048576 bytes (1 MiB). */
+  PROJECTIONIST_HTTP_BODY_LIMIT: integer(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /** Bearer token of the admin routes. No default: admin routes answer 401 without it. */
+  PROJECTIONIST_ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
+  PROJECTIONIST_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  /** Build a deployed projection version that has no tables yet, automatically. Default true. */
+  PROJECTIONIST_AUTO_REBUILD: boolean.default(true),
+});
+
+export type Config = Readonly<{
+  kafka: Readonly<{ brokers: readonly string[]; clientId: string }>;
+  topics: Readonly<{
+    prefix: string;
+    eventsPartitions: number;
+    commandsPartitions: number;
+    replicationFactor: number;
+  }>;
+  database: Readonly<{ url: string; poolSize: number }>;
+  staging: Readonly<{ databaseUrl: string | undefined; key: string | undefined }>;
+  http: Readonly<{ host: string; port: number; bodyLimit: number; adminToken: string | undefined }>;
+  logLevel: z.infer<typeof configSchema>['PROJECTIONIST_LOG_LEVEL'];
+  autoRebuild: boolean;
+}>;

@@ -1,0 +1,2 @@
+export { loadConfig } from './loadConfig.ts';
+export { configSchema, type Config } from './configSchema.ts';

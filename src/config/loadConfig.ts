@@ -1,0 +1,54 @@
+import { ProjectionistError } from '../errors/index.ts';
+import { configSchema, type Config } from './configSchema.ts';
+
+const deepFreeze = <T>(value: T): T => {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+/**
+ * Reads the environment once. Empty strings count as unset. A bad value throws
+ * PRJ_CONFIG_INVALID with one line per variable: its name, what was wrong, what it got.
+ */
+export const loadConfig = (env: Readonly<Record<string, string | undefined>> = process.env): Config => {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      const secret = variable.endsWith('_KEY') || variable.endsWith('_TOKEN');
+      const got = secret ? '(hidden)' : JSON.stringify(relevant[variable]);
+      return `${variable}: ${issue.message} (got ${got})`;
+    });
+    throw new ProjectionistError('PRJ_CONFIG_INVALID', `invalid configuration:\n  ${lines.join('\n  ')}`, {
+      details: { variables: parsed.error.issues.map((i) => String(i.path[0])) },
+    });
+  }
+  const c = parsed.data;
+  return deepFreeze({
+    kafka: { brokers: c.PROJECTIONIST_KAFKA_BROKERS, clientId: c.PROJECTIONIST_KAFKA_CLIENT_ID },
+    topics: {
+      prefix: c.PROJECTIONIST_TOPIC_PREFIX,
+      eventsPartitions: c.PROJECTIONIST_EVENTS_PARTITIONS,
+      commandsPartitions: c.PROJECTIONIST_COMMANDS_PARTITIONS,
+      replicationFactor: c.PROJECTIONIST_REPLICATION_FACTOR,
+    },
+    database: { url: c.PROJECTIONIST_DATABASE_URL, poolSize: c.PROJECTIONIST_DATABASE_POOL_SIZE },
+    staging: { databaseUrl: c.PROJECTIONIST_STAGING_DATABASE_URL, key: c.PROJECTIONIST_STAGING_KEY },
+    http: {
+      host: c.PROJECTIONIST_HTTP_HOST,
+      port: c.PROJECTIONIST_HTTP_PORT,
+      bodyLimit: c.PROJECTIONIST_HTTP_BODY_LIMIT,
+      adminToken: c.PROJECTIONIST_ADMIN_TOKEN,
+    },
+    logLevel: c.PROJECTIONIST_LOG_LEVEL,
+    autoRebuild: c.PROJECTIONIST_AUTO_REBUILD,
+  });
+};

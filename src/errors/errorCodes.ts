@@ -1,0 +1,33 @@
+/**
+ * The closed list of Projectionist error codes. Every error the engine raises on purpose
+ * carries one of these; the HTTP layer maps each to a status, the CLI to an exit code.
+ * `retryable` says whether trying the same thing again can help.
+ */
+export const errorCodes = {
+  PRJ_CONFIG_INVALID: { status: 500, retryable: false, summary: 'An environment variable has a bad value.' },
+  PRJ_KAFKA_UNAVAILABLE: { status: 503, retryable: true, summary: 'The Kafka cluster did not answer.' },
+  PRJ_TOPIC_MISCONFIGURED: {
+    status: 500,
+    retryable: false,
+    summary: 'A topic exists with a config that would lose history or break ordering.',
+  },
+  PRJ_LOG_TRUNCATED: {
+    status: 409,
+    retryable: false,
+    summary: 'The events topic has lost records (earliest offset above 0); a rebuild would be wrong.',
+  },
+  PRJ_ENVELOPE_MALFORMED: { status: 400, retryable: false, summary: 'A record is not a readable envelope.' },
+  PRJ_READER_STOPPED: { status: 500, retryable: true, summary: 'A log reader was stopped while in use.' },
+  PRJ_VALIDATION: { status: 400, retryable: false, summary: 'The request does not match its schema.' },
+  PRJ_NOT_FOUND: { status: 404, retryable: false, summary: 'No such resource.' },
+  PRJ_UNAUTHORIZED: { status: 401, retryable: false, summary: 'A bearer token is missing or wrong.' },
+  PRJ_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    summary: 'The request body is over the size limit.',
+  },
+  PRJ_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, summary: 'The request body is not JSON.' },
+  PRJ_INTERNAL: { status: 500, retryable: true, summary: 'An unexpected fault; the log has the details.' },
+} as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

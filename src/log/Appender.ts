@@ -1,0 +1,160 @@
+import { Partitioners, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
+import { encodeEnvelope, type EncodedRecord } from './codec.ts';
+import type { Envelope } from './envelope.ts';
+import type { LogClient } from './LogClient.ts';
+import type { OffsetVector, Position } from './offsets.ts';
+import { partitionFor } from './partitionFor.ts';
+
+/**
+ * Idempotence holds only while the producer itself retries: a send is retried until it lands
+ * (kafkajs warns when retries are capped). Callers that must answer in bounded time race the
+ * send against their own timeout.
+ */
+const producerDefaults = {
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+  retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+};
+
+type Sender = Pick<Producer, 'send'> | Pick<Transaction, 'send'>;
+
+/**
+ * Sends records with their partition chosen here (by key, Kafka's default partitioner) so the
+ * position of each record can be told from the broker's base offset per partition. Answers the
+ * positions in the order of `records`.
+ */
+const sendRecords = async (
+  client: LogClient,
+  sender: Sender,
+  partitionCounts: Map<string, number>,
+  topic: string,
+  records: readonly EncodedRecord[],
+): Promise<Position[]> => {
+  if (records.length === 0) return [];
+  let count = partitionCounts.get(topic);
+  if (count === undefined) {
+    const admin = await client.admin();
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    count = meta.topics[0]?.partitions.length ?? 0;
+    partitionCounts.set(topic, count);
+  }
+  const partitionCount = count;
+  const partitions = records.map((r) => partitionFor(r.key, partitionCount));
+  const metadata: RecordMetadata[] = await sender.send({
+    topic,
+    acks: -1,
+    messages: records.map((r, i) => ({
+      key: r.key,
+      value: r.value,
+      headers: r.headers,
+      partition: partitions[i],
+    })),
+  });
+  const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
+  const seen = new Map<number, bigint>();
+  return partitions.map((partition) => {
+    const index = seen.get(partition) ?? 0n;
+    seen.set(partition, index + 1n);
+    return { partition, offset: (base.get(partition) ?? -1n) + index };
+  });
+};
+
+/** Appends with an idempotent producer: a retried send never writes a record twice. */
+export class Appender {
+  readonly #client: LogClient;
+  readonly #producer: Producer;
+  readonly #partitionCounts = new Map<string, number>();
+
+  constructor(client: LogClient) {
+    this.#client = client;
+    this.#producer = client.kafka.producer({ ...producerDefaults, idempotent: true, maxInFlightRequests: 1 });
+  }
+
+  async connect(): Promise<this> {
+    await this.#producer.connect();
+    return this;
+  }
+
+  /** Appends envelopes to the events topic, keyed by stream id; answers their positions. */
+  append(envelopes: readonly Envelope[]): Promise<Position[]> {
+    return this.send(this.#client.topics.events, envelopes.map(encodeEnvelope));
+  }
+
+  send(topic: string, records: readonly EncodedRecord[]): Promise<Position[]> {
+    return sendRecords(this.#client, this.#producer, this.#partitionCounts, topic, records);
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.disconnect();
+  }
+}
+
+/** What a transaction may do: produce, and commit a consumer group's offsets, atomically. */
+export type LogTransaction = {
+  append(envelopes: readonly Envelope[]): Promise<Position[]>;
+  send(topic: string, records: readonly EncodedRecord[]): Promise<Position[]>;
+  /** Commits `offsets` (next offset to read, per partition) for `groupId` inside the transaction. */
+  commitOffsets(options: { groupId: string; topic: string; offsets: OffsetVector }): Promise<void>;
+};
+
+/**
+ * A transactional producer (exactly-once appends for command workers). Its transactional id
+ * fences older producers with the same id: a zombie worker can no longer commit.
+ */
+export class TransactionalAppender {
+  readonly #client: LogClient;
+  readonly #producer: Producer;
+  readonly #partitionCounts = new Map<string, number>();
+
+  constructor(client: LogClient, transactionalId: string) {
+    this.#client = client;
+    this.#producer = client.kafka.producer({
+      ...producerDefaults,
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 60_000,
+    });
+  }
+
+  async connect(): Promise<this> {
+    await this.#producer.connect();
+    return this;
+  }
+
+  /** Runs `work` inside one Kafka transaction: committed when it resolves, aborted when it throws. */
+  async transaction<T>(work: (tx: LogTransaction) => Promise<T>): Promise<T> {
+    const transaction = await this.#producer.transaction();
+    const send = (topic: string, records: readonly EncodedRecord[]) =>
+      sendRecords(this.#client, transaction, this.#partitionCounts, topic, records);
+    try {
+      const result = await work({
+        send,
+        append: (envelopes) => send(this.#client.topics.events, envelopes.map(encodeEnvelope)),
+        commitOffsets: async ({ groupId, topic, offsets }) => {
+          await transaction.sendOffsets({
+            consumerGroupId: groupId,
+            topics: [
+              {
+                topic,
+                partitions: [...offsets].map(([partition, offset]) => ({
+                  partition,
+                  offset: offset.toString(),
+                })),
+              },
+            ],
+          });
+        },
+      });
+      await transaction.commit();
+      return result;
+    } catch (error) {
+      if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.disconnect();
+  }
+}

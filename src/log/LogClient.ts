@@ -1,0 +1,71 @@
+import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import type { Logger } from '../logger/index.ts';
+import { topicNames, type TopicNames } from './topicNames.ts';
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs's own log lines, bridged into the pino root (one child, scope "kafka"). */
+const bridge = (logger: Logger) => () => (entry: LogEntry) => {
+  const { message, ...fields } = entry.log;
+  const level = levels[entry.level] ?? 'info';
+  // kafkajs reports every retriable coordinator answer as an error; they are routine while a
+  // broker starts, so they go down one level.
+  const demoted =
+    level === 'error' &&
+    typeof fields.error === 'string' &&
+    /coordinator|loading|not available/i.test(fields.error);
+  logger[demoted ? 'warn' : level]({ namespace: entry.namespace, ...fields }, message);
+};
+
+/**
+ * The connection to a Kafka cluster and the names of this deployment's topics. A resource with
+ * a lifecycle: open it once per process, close it at shutdown. The only holder of kafkajs.
+ */
+export class LogClient {
+  readonly kafka: Kafka;
+  readonly topics: TopicNames;
+  readonly prefix: string;
+  readonly logger: Logger;
+  #admin: Admin | undefined;
+  #adminReady: Promise<Admin> | undefined;
+
+  constructor(options: { brokers: readonly string[]; clientId: string; prefix: string; logger: Logger }) {
+    this.prefix = options.prefix;
+    this.topics = topicNames(options.prefix);
+    this.logger = options.logger.child({ scope: 'kafka' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: bridge(this.logger),
+      retry: { initialRetryTime: 100, retries: 8 },
+      connectionTimeout: 3000,
+    });
+  }
+
+  /** A connected admin client, made once and shared. */
+  admin(): Promise<Admin> {
+    this.#adminReady ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.#admin = admin;
+      return admin;
+    })();
+    return this.#adminReady;
+  }
+
+  async close(): Promise<void> {
+    const admin = this.#admin;
+    this.#admin = undefined;
+    this.#adminReady = undefined;
+    if (admin !== undefined) await admin.disconnect();
+  }
+}
+
+export const openLogClient = (options: ConstructorParameters<typeof LogClient>[0]): LogClient =>
+  new LogClient(options);

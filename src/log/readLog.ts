@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Batch, Consumer } from 'kafkajs';
+import { ProjectionistError } from '../errors/index.ts';
+import { chosenPartitionsAssigner } from './chosenPartitionsAssigner.ts';
+import type { LogClient } from './LogClient.ts';
+import type { OffsetVector } from './offsets.ts';
+import { earliestOffsets, highWatermarks } from './positions.ts';
+
+export type LogRecord = {
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Broker timestamp, milliseconds since the epoch, as a decimal string. */
+  readonly timestamp: string;
+};
+
+export type LogBatch = {
+  readonly partition: number;
+  readonly records: readonly LogRecord[];
+  /** The position after this batch: the next offset this partition will yield. */
+  readonly next: bigint;
+  readonly highWatermark: bigint;
+};
+
+export type ReadLogOptions = {
+  readonly client: LogClient;
+  readonly topic: string;
+  /** Partitions to read; default all. */
+  readonly partitions?: readonly number[];
+  /** Where to start per partition (next offset to read); default the earliest held offset. */
+  readonly from?: OffsetVector | 'earliest';
+  /**
+   * Where to stop: an offset vector (exclusive), 'latest' (the high watermarks when reading
+   * starts), or 'forever' to tail until stopped. Default 'forever'.
+   */
+  readonly until?: OffsetVector | 'latest' | 'forever';
+  /** Bytes per fetch; larger for bulk replay. Default 10 MiB. */
+  readonly maxBytes?: number;
+  /** Batches fetched ahead of the caller before the consumer stops fetching. Default 2. */
+  readonly prefetch?: number;
+  readonly signal?: AbortSignal;
+};
+
+type Item = { kind: 'batch'; batch: LogBatch } | { kind: 'end' } | { kind: 'error'; error: unknown };
+
+const toRecord = (partition: number, m: Batch['messages'][number]): LogRecord => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(m.headers ?? {})) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return {
+    partition,
+    offset: BigInt(m.offset),
+    key: m.key === null ? null : m.key.toString('utf8'),
+    value: m.value,
+    headers,
+    timestamp: m.timestamp,
+  };
+};
+
+/**
+ * Reads batches of chosen partitions, read_committed, from given offsets up to a target vector
+ * or forever. Backpressure: the consumer stops fetching while `prefetch` batches wait for the
+ * caller. Nothing is committed anywhere: the reader's group is its own and is deleted when the
+ * reader stops. Breaking out of the loop (or the signal) stops the consumer cleanly.
+ */
+export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch, void, undefined> {
+  const { client, topic } = options;
+  const starts =
+    options.from === undefined || options.from === 'earliest'
+      ? await earliestOffsets({ client, topic })
+      : options.from;
+  const all = [...(await highWatermarks({ client, topic })).keys()].sort((a, b) => a - b);
+  const chosen = options.partitions ?? all;
+  const until = options.until ?? 'forever';
+  const targets: OffsetVector | undefined =
+    until === 'forever' ? undefined : until === 'latest' ? await highWatermarks({ client, topic }) : until;
+
+  const position = new Map<number, bigint>(chosen.map((p) => [p, starts.get(p) ?? 0n]));
+  const open = new Set(
+    chosen.filter((p) => targets === undefined || (position.get(p) ?? 0n) < (targets.get(p) ?? 0n)),
+  );
+  if (open.size === 0) return;
+
+  const groupId = `${client.prefix}.reader.${randomUUID()}`;
+  const consumer: Consumer = client.kafka.consumer({
+    groupId,
+    partitionAssigners: [chosenPartitionsAssigner(topic, [...open])],
+    readUncommitted: false,
+    sessionTimeout: 60_000,
+    heartbeatInterval: 3_000,
+    maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+    maxBytesPerPartition: Math.max(
+      1024 * 1024,
+      Math.floor((options.maxBytes ?? 10 * 1024 * 1024) / Math.max(1, open.size)),
+    ),
+    maxWaitTimeInMs: 200,
+    retry: { retries: 10 },
+  });
+
+  const queue: Item[] = [];
+  const prefetch = Math.max(1, options.prefetch ?? 2);
+  let wakeReader: (() => void) | undefined;
+  let wakeWriter: (() => void) | undefined;
+  const push = (item: Item) => {
+    queue.push(item);
+    wakeReader?.();
+  };
+  let ended = false;
+
+  /** Advances a partition's position; closes it at its target. */
+  const advance = (partition: number, next: bigint) => {
+    const target = targets?.get(partition);
+    const clamped = target !== undefined && next > target ? target : next;
+    if (clamped > (position.get(partition) ?? 0n)) position.set(partition, clamped);
+    if (target !== undefined && clamped >= target && open.delete(partition)) {
+      consumer.pause([{ topic, partitions: [partition] }]);
+      if (open.size === 0 && !ended) {
+        ended = true;
+        push({ kind: 'end' });
+      }
+    }
+  };
+
+  // Batches of only control records or aborted messages never reach eachBatch; this event
+  // still moves the position past them, so a target behind a transaction marker is reached.
+  const removeListener = consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic === topic && open.has(payload.partition))
+      advance(payload.partition, BigInt(payload.lastOffset) + 1n);
+  });
+  const removeCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) push({ kind: 'error', error: payload.error });
+  });
+  const onAbort = () => push({ kind: 'end' });
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        if (!open.has(batch.partition)) return;
+        const target = targets?.get(batch.partition);
+        const records: LogRecord[] = [];
+        for (const m of batch.messages) {
+          const offset = BigInt(m.offset);
+          if (target !== undefined && offset >= target) break;
+          records.push(toRecord(batch.partition, m));
+        }
+        const next = BigInt(batch.lastOffset()) + 1n;
+        const clamped = target !== undefined && next > target ? target : next;
+        if (records.length > 0) {
+          push({
+            kind: 'batch',
+            batch: {
+              partition: batch.partition,
+              records,
+              next: clamped,
+              highWatermark: BigInt(batch.highWatermark),
+            },
+          });
+        }
+        while (queue.length >= prefetch && payload.isRunning() && !ended) {
+          await new Promise<void>((resolve) => {
+            wakeWriter = resolve;
+            setTimeout(resolve, 2_000);
+          });
+          wakeWriter = undefined;
+          await payload.heartbeat();
+        }
+      },
+    });
+    for (const [partition, offset] of position) {
+      if (open.has(partition)) consumer.seek({ topic, partition, offset: offset.toString() });
+    }
+
+    for (;;) {
+      const item = queue.shift();
+      if (item === undefined) {
+        await new Promise<void>((resolve) => {
+          wakeReader = resolve;
+        });
+        wakeReader = undefined;
+        continue;
+      }
+      wakeWriter?.();
+      if (item.kind === 'end') return;
+      if (item.kind === 'error')
+        throw new ProjectionistError('PRJ_KAFKA_UNAVAILABLE', `reading ${topic} failed`, {
+          cause: item.error,
+        });
+      yield item.batch;
+      advance(item.batch.partition, item.batch.next);
+    }
+  } finally {
+    ended = true;
+    options.signal?.removeEventListener('abort', onAbort);
+    removeListener();
+    removeCrash();
+    wakeWriter?.();
+    await consumer.disconnect().catch(() => undefined);
+    const admin = await client.admin().catch(() => undefined);
+    await admin?.deleteGroups([groupId]).catch(() => undefined);
+  }
+}

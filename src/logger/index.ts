@@ -1,0 +1,1 @@
+export { createLogger, scoped, type Logger, type LogScope } from './createLogger.ts';

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.ts';
+import { isProjectionistError, type ProjectionistError } from '../../src/errors/index.ts';
+
+const refusal = (env: Record<string, string>): ProjectionistError => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (isProjectionistError(error, 'PRJ_CONFIG_INVALID')) return error;
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+};
+
+describe('loadConfig', () => {
+  it('gives documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.topics).toEqual({
+      prefix: 'projectionist',
+      eventsPartitions: 6,
+      commandsPartitions: 6,
+      replicationFactor: 1,
+    });
+    expect(config.http.port).toBe(3000);
+    expect(config.staging.key).toBeUndefined();
+  });
+
+  it('returns a frozen config', () => {
+    const config = loadConfig({ PROJECTIONIST_KAFKA_BROKERS: 'a:1,b:2' });
+    expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.kafka.brokers)).toBe(true);
+  });
+
+  it('refuses a bad value with a message naming the variable and the value', () => {
+    const error = refusal({ PROJECTIONIST_EVENTS_PARTITIONS: 'six' });
+    expect(error.message).toContain('PROJECTIONIST_EVENTS_PARTITIONS');
+    expect(error.message).toContain('"six"');
+    expect(error.details).toEqual({ variables: ['PROJECTIONIST_EVENTS_PARTITIONS'] });
+  });
+
+  it('names every bad variable at once', () => {
+    const error = refusal({
+      PROJECTIONIST_KAFKA_BROKERS: 'no-port',
+      PROJECTIONIST_HTTP_PORT: '70000',
+      PROJECTIONIST_DATABASE_URL: 'mysql://x',
+    });
+    for (const name of [
+      'PROJECTIONIST_KAFKA_BROKERS',
+      'PROJECTIONIST_HTTP_PORT',
+      'PROJECTIONIST_DATABASE_URL',
+    ])
+      expect(error.message).toContain(name);
+  });
+
+  it('never prints a secret it refuses', () => {
+    const error = refusal({ PROJECTIONIST_STAGING_KEY: 'short-secret' });
+    expect(error.message).toContain('PROJECTIONIST_STAGING_KEY');
+    expect(error.message).not.toContain('short-secret');
+  });
+});
