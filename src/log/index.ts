@@ -21,3 +21,9 @@ export {
   type OffsetVector,
   type Position,
 } from './offsets.ts';
+export {
+  TransactionalConsumer,
+  type SliceHandler,
+  type SliceOutcome,
+  type TransactionalConsumerOptions,
+} from './TransactionalConsumer.ts';

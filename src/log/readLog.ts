@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Batch, Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { ProjectionistError } from '../errors/index.ts';
 import { chosenPartitionsAssigner } from './chosenPartitionsAssigner.ts';
 import type { LogClient } from './LogClient.ts';
 import type { OffsetVector } from './offsets.ts';
 import { earliestOffsets, highWatermarks } from './positions.ts';
+import { toLogRecord } from './toLogRecord.ts';
 
 export type LogRecord = {
   readonly partition: number;
@@ -16,6 +17,7 @@ export type LogRecord = {
   readonly timestamp: string;
 };
 
+/** A slice of one partition. `records` may be empty: the position moved past transaction markers. */
 export type LogBatch = {
   readonly partition: number;
   readonly records: readonly LogRecord[];
@@ -44,21 +46,6 @@ export type ReadLogOptions = {
 };
 
 type Item = { kind: 'batch'; batch: LogBatch } | { kind: 'end' } | { kind: 'error'; error: unknown };
-
-const toRecord = (partition: number, m: Batch['messages'][number]): LogRecord => {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(m.headers ?? {})) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
-  }
-  return {
-    partition,
-    offset: BigInt(m.offset),
-    key: m.key === null ? null : m.key.toString('utf8'),
-    value: m.value,
-    headers,
-    timestamp: m.timestamp,
-  };
-};
 
 /**
  * Reads batches of chosen partitions, read_committed, from given offsets up to a target vector
@@ -110,25 +97,30 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
   };
   let ended = false;
 
-  /** Advances a partition's position; closes it at its target. */
+  /** Advances a partition's position as the caller takes batches; closes it at its target. */
   const advance = (partition: number, next: bigint) => {
+    if (next > (position.get(partition) ?? 0n)) position.set(partition, next);
     const target = targets?.get(partition);
-    const clamped = target !== undefined && next > target ? target : next;
-    if (clamped > (position.get(partition) ?? 0n)) position.set(partition, clamped);
-    if (target !== undefined && clamped >= target && open.delete(partition)) {
+    if (target !== undefined && next >= target && open.delete(partition)) {
       consumer.pause([{ topic, partitions: [partition] }]);
-      if (open.size === 0 && !ended) {
-        ended = true;
-        push({ kind: 'end' });
-      }
     }
   };
+  /** The furthest position handed to the queue per partition. */
+  const pushed = new Map(position);
+  const pushBatch = (partition: number, records: LogRecord[], next: bigint, highWatermark: bigint) => {
+    const target = targets?.get(partition);
+    const clamped = target !== undefined && next > target ? target : next;
+    if (records.length === 0 && clamped <= (pushed.get(partition) ?? 0n)) return;
+    pushed.set(partition, clamped);
+    push({ kind: 'batch', batch: { partition, records, next: clamped, highWatermark } });
+  };
 
-  // Batches of only control records or aborted messages never reach eachBatch; this event
-  // still moves the position past them, so a target behind a transaction marker is reached.
+  // Batches of only control records or aborted messages never reach eachBatch, and a commit
+  // marker may come in a fetch of its own; this event still moves the position past them (as
+  // an empty batch), so a target behind a transaction marker is reached and tailers see progress.
   const removeListener = consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (payload.topic === topic && open.has(payload.partition))
-      advance(payload.partition, BigInt(payload.lastOffset) + 1n);
+      pushBatch(payload.partition, [], BigInt(payload.lastOffset) + 1n, BigInt(payload.highWatermark));
   });
   const removeCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) push({ kind: 'error', error: payload.error });
@@ -151,21 +143,9 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
         for (const m of batch.messages) {
           const offset = BigInt(m.offset);
           if (target !== undefined && offset >= target) break;
-          records.push(toRecord(batch.partition, m));
+          records.push(toLogRecord(batch.partition, m));
         }
-        const next = BigInt(batch.lastOffset()) + 1n;
-        const clamped = target !== undefined && next > target ? target : next;
-        if (records.length > 0) {
-          push({
-            kind: 'batch',
-            batch: {
-              partition: batch.partition,
-              records,
-              next: clamped,
-              highWatermark: BigInt(batch.highWatermark),
-            },
-          });
-        }
+        pushBatch(batch.partition, records, BigInt(batch.lastOffset()) + 1n, BigInt(batch.highWatermark));
         while (queue.length >= prefetch && payload.isRunning() && !ended) {
           await new Promise<void>((resolve) => {
             wakeWriter = resolve;
@@ -195,8 +175,10 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
         throw new ProjectionistError('PRJ_KAFKA_UNAVAILABLE', `reading ${topic} failed`, {
           cause: item.error,
         });
+      if (!open.has(item.batch.partition)) continue;
       yield item.batch;
       advance(item.batch.partition, item.batch.next);
+      if (open.size === 0) return;
     }
   } finally {
     ended = true;

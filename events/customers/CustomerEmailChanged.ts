@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineEvent, personal } from '../../src/contracts/index.ts';
+
+/** A customer's email address changed. */
+export const CustomerEmailChanged = defineEvent({
+  type: 'CustomerEmailChanged',
+  streamId: 'identifier',
+  versions: [
+    {
+      version: 1,
+      schema: z.object({ email: personal.email(z.email()) }),
+      samples: [{ email: 'ada.king@example.com' }],
+    },
+  ],
+});

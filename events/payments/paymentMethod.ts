@@ -1,0 +1,4 @@
+import { z } from 'zod';
+import { notPersonal } from '../../src/contracts/index.ts';
+
+export const paymentMethod = notPersonal(z.enum(['card', 'bank-transfer', 'ideal']));
