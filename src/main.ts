@@ -1,35 +1,63 @@
+import pg from 'pg';
+import { contractRegistry } from '../events/index.ts';
+import { buildApp, type App } from './api/index.ts';
+import {
+  CommandStateRecorder,
+  CommandWorker,
+  catalogFromContracts,
+  migrateCommandStore,
+  type CommandCatalog,
+} from './commands/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
+import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
-import { LogClient, ensureTopics, findTruncation } from './log/index.ts';
 
 export type Running = {
   readonly config: Config;
   readonly logger: Logger;
   readonly log: LogClient;
+  readonly pool: pg.Pool;
+  readonly catalog: CommandCatalog;
+  /** The HTTP app; listening only when `listen` was asked for. */
+  readonly app: App | undefined;
+  /** Stops in reverse order of start; a worker drains its batch in hand first. */
   stop(): Promise<void>;
 };
 
+export type StartOptions = {
+  env?: Readonly<Record<string, string | undefined>>;
+  logger?: Logger;
+  /** Run the command workers and their state recorder. Default true. */
+  workers?: boolean;
+  /** Build the HTTP app (true) and also listen on the configured port ('listen'). Default 'listen'. */
+  http?: boolean | 'listen';
+};
+
 /**
- * The composition root: the one place that wires config, logger, Kafka and (as they land)
- * the command workers, projections and HTTP server together. Throws PRJ_CONFIG_INVALID before
- * anything is opened when the environment is bad.
+ * The composition root: the one place that wires config, logger, PostgreSQL, Kafka, the
+ * command side and the HTTP server together. Throws PRJ_CONFIG_INVALID before anything is
+ * opened when the environment is bad.
  */
-export const startProjectionist = async (
-  options: {
-    env?: Readonly<Record<string, string | undefined>>;
-    logger?: Logger;
-  } = {},
-): Promise<Running> => {
+export const startProjectionist = async (options: StartOptions = {}): Promise<Running> => {
   const config = loadConfig(options.env);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const main = scoped(logger, 'main');
-  const log = new LogClient({
-    brokers: config.kafka.brokers,
-    clientId: config.kafka.clientId,
-    prefix: config.topics.prefix,
-    logger,
-  });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse())
+      await s().catch((err: unknown) => main.error({ err }, 'stop step failed'));
+    stops.length = 0;
+  };
   try {
+    const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolSize });
+    stops.push(() => pool.end());
+    const log = new LogClient({
+      brokers: config.kafka.brokers,
+      clientId: config.kafka.clientId,
+      prefix: config.topics.prefix,
+      logger,
+    });
+    stops.push(() => log.close());
     await ensureTopics({
       client: log,
       eventsPartitions: config.topics.eventsPartitions,
@@ -39,24 +67,67 @@ export const startProjectionist = async (
     const truncated = await findTruncation({ client: log, topic: log.topics.events });
     if (truncated.length > 0)
       main.warn(
-        {
-          topic: log.topics.events,
-          truncated: truncated.map((t) => ({ ...t, earliest: t.earliest.toString() })),
-        },
+        { truncated: truncated.map((t) => ({ ...t, earliest: t.earliest.toString() })) },
         'events topic has lost records; rebuilds will be refused',
       );
+
+    const catalog = catalogFromContracts(contractRegistry);
+    await migrateCommandStore(pool);
+    if (options.workers ?? true) {
+      const recorder = new CommandStateRecorder({
+        client: log,
+        pool,
+        catalog,
+        logger: scoped(logger, 'commands'),
+      });
+      await recorder.start();
+      stops.push(() => recorder.stop());
+      const worker = new CommandWorker({
+        client: log,
+        pool,
+        catalog,
+        recorder,
+        logger: scoped(logger, 'commands'),
+      });
+      await worker.start();
+      stops.push(() => worker.stop());
+    }
+    let app: App | undefined;
+    const http = options.http ?? 'listen';
+    if (http !== false) {
+      const appender = await new Appender(log).connect();
+      stops.push(() => appender.close());
+      app = await buildApp({
+        logger,
+        bodyLimit: config.http.bodyLimit,
+        commands: { client: log, appender, pool, catalog },
+        readiness: async () => {
+          const checks: Record<string, string> = {};
+          await pool.query('select 1').then(
+            () => (checks.postgres = 'ok'),
+            (e: Error) => (checks.postgres = e.message),
+          );
+          await log
+            .admin()
+            .then((a) => a.describeCluster())
+            .then(
+              () => (checks.kafka = 'ok'),
+              (e: Error) => (checks.kafka = e.message),
+            );
+          return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+        },
+      });
+      const built = app;
+      stops.push(() => built.close());
+      if (http === 'listen') {
+        await app.listen({ host: config.http.host, port: config.http.port });
+        main.info({ host: config.http.host, port: config.http.port }, 'http listening');
+      }
+    }
+    main.info({ brokers: config.kafka.brokers, prefix: config.topics.prefix }, 'projectionist started');
+    return { config, logger, log, pool, catalog, app, stop };
   } catch (error) {
-    await log.close();
+    await stop();
     throw error;
   }
-  main.info({ brokers: config.kafka.brokers, prefix: config.topics.prefix }, 'projectionist started');
-  return {
-    config,
-    logger,
-    log,
-    stop: async () => {
-      await log.close();
-      main.info('projectionist stopped');
-    },
-  };
 };

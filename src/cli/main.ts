@@ -40,7 +40,7 @@ const main = async (argv: string[]): Promise<number> => {
     }
     case 'topics': {
       if (sub !== 'check') break;
-      const running = await startProjectionist();
+      const running = await startProjectionist({ workers: false, http: false });
       try {
         const problems = await checkTopics({ client: running.log });
         const truncated = await findTruncation({ client: running.log, topic: running.log.topics.events });
@@ -66,7 +66,7 @@ const main = async (argv: string[]): Promise<number> => {
       }
     }
     case 'demo': {
-      const running = await startProjectionist();
+      const running = await startProjectionist({ workers: false, http: false });
       try {
         await runDemo({ log: running.log, print });
       } finally {

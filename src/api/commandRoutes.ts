@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { z } from 'zod';
+import {
+  acceptCommands,
+  commandBatchSchema,
+  commandRequestSchema,
+  findOutcome,
+  type CommandCatalog,
+} from '../commands/index.ts';
+import type { Appender, LogClient } from '../log/index.ts';
+import { problemOf, sendProblem } from './problem.ts';
+
+export type CommandRoutesOptions = {
+  client: LogClient;
+  appender: Appender;
+  pool: pg.Pool;
+  catalog: CommandCatalog;
+};
+
+const accepted = z.object({ commandId: z.string(), status: z.literal('accepted') });
+
+/** POST /commands, POST /commands/batch, GET /commands/:id. */
+export const commandRoutes: FastifyPluginAsyncZod<CommandRoutesOptions> = async (app, options) => {
+  app.post(
+    '/commands',
+    { schema: { body: commandRequestSchema, response: { 202: accepted } } },
+    async (request, reply) => {
+      const results = await acceptCommands({ ...options, commands: [request.body], batch: false });
+      return reply.code(202).send(results[0] ?? { commandId: request.body.id, status: 'accepted' });
+    },
+  );
+
+  app.post(
+    '/commands/batch',
+    { schema: { body: commandBatchSchema, response: { 202: z.object({ commands: z.array(accepted) }) } } },
+    async (request, reply) => {
+      const commands = await acceptCommands({ ...options, commands: request.body.commands, batch: true });
+      return reply.code(202).send({ commands });
+    },
+  );
+
+  app.get(
+    '/commands/:id',
+    { schema: { params: z.object({ id: z.string().min(1).max(200) }) } },
+    async (request, reply) => {
+      const outcome = await findOutcome(options.pool, request.params.id);
+      if (outcome === undefined)
+        return sendProblem(
+          reply,
+          problemOf('PRJ_NOT_FOUND', `no command with id '${request.params.id}' was accepted here`),
+        );
+      return outcome;
+    },
+  );
+};

@@ -1,0 +1,30 @@
+/**
+ * What the command side needs from the message contracts (events/): decoding any known version
+ * of a command to its newest shape, the decider, the aggregate fold, and the newest version of
+ * each event type (writers always write the newest). Built from the contracts registry by
+ * `catalogFromContracts`; unit tests may fake it.
+ */
+export type DecodedMessage =
+  | { readonly status: 'ok'; readonly value: unknown; readonly fromVersion: number }
+  | { readonly status: 'too-new'; readonly version: number; readonly known: number }
+  | { readonly status: 'unknown-type' }
+  | { readonly status: 'invalid'; readonly issues: readonly { path: string; message: string }[] };
+
+export type Decision =
+  | { readonly events: readonly { readonly type: string; readonly data: unknown }[] }
+  | { readonly rejected: string };
+
+export type CommandCatalog = {
+  decodeCommand(type: string, version: number, data: unknown): DecodedMessage;
+  decodeEvent(type: string, version: number, data: unknown): DecodedMessage;
+  /** Newest version of a command type, or undefined when the type is unknown. */
+  latestCommandVersion(type: string): number | undefined;
+  latestEventVersion(type: string): number;
+  /** The aggregate (stream kind) a command acts on. */
+  aggregateOf(commandType: string): string;
+  /** The aggregate an event type folds into, if any. */
+  aggregateOfEvent(eventType: string): string | undefined;
+  initialState(aggregate: string): unknown;
+  evolve(aggregate: string, state: unknown, event: { type: string; data: unknown }): unknown;
+  decide(commandType: string, command: unknown, state: unknown): Decision;
+};

@@ -1,0 +1,54 @@
+import type { ContractRegistry, DecodeResult } from '../contracts/index.ts';
+import type { CommandCatalog, DecodedMessage } from './CommandCatalog.ts';
+
+const toDecoded = (result: DecodeResult): DecodedMessage =>
+  result.status === 'invalid'
+    ? {
+        status: 'invalid',
+        issues: result.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      }
+    : result;
+
+/** The command side's view of the contracts registry (events/): decode, decide, fold. */
+export const catalogFromContracts = (registry: ContractRegistry): CommandCatalog => {
+  const command = (type: string) => {
+    const contract = registry.lookup('command', type);
+    if (contract === undefined) throw new Error(`unknown command type ${type}`);
+    return contract;
+  };
+  const aggregateByEvent = new Map<string, string>();
+  const aggregates = new Map<
+    string,
+    { initial: unknown; evolve: (state: unknown, event: never) => unknown }
+  >();
+  for (const contract of registry.contracts) {
+    const c = registry.lookup('command', contract.type);
+    if (c === undefined) continue;
+    aggregates.set(c.aggregate.name, c.aggregate);
+    for (const event of c.aggregate.events) aggregateByEvent.set(event.type, c.aggregate.name);
+  }
+  const aggregate = (name: string) => {
+    const a = aggregates.get(name);
+    if (a === undefined) throw new Error(`unknown aggregate ${name}`);
+    return a;
+  };
+  return {
+    decodeCommand: (type, version, data) =>
+      registry.lookup('command', type) === undefined
+        ? { status: 'unknown-type' }
+        : toDecoded(registry.decode('command', type, version, data)),
+    decodeEvent: (type, version, data) => toDecoded(registry.decode('event', type, version, data)),
+    latestCommandVersion: (type) =>
+      registry.lookup('command', type) === undefined ? undefined : registry.latestVersion(type),
+    latestEventVersion: (type) => {
+      const version = registry.latestVersion(type);
+      if (version === undefined) throw new Error(`a decider returned ${type}, which has no contract`);
+      return version;
+    },
+    aggregateOf: (type) => command(type).aggregate.name,
+    aggregateOfEvent: (type) => aggregateByEvent.get(type),
+    initialState: (name) => aggregate(name).initial,
+    evolve: (name, state, event) => aggregate(name).evolve(state, event as never),
+    decide: (type, value, state) => command(type).decide(value as never, state),
+  };
+};

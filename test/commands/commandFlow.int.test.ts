@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  catalogFromContracts,
+  CommandStateRecorder,
+  CommandWorker,
+  deadLetterHeaders,
+  type CommandCatalog,
+} from '../../src/commands/index.ts';
+import { contractRegistry } from '../../events/index.ts';
+import {
+  Appender,
+  createEnvelope,
+  decodeEnvelope,
+  encodeEnvelope,
+  readLog,
+  type Envelope,
+  type LogRecord,
+} from '../../src/log/index.ts';
+import { startProjectionist, type Running } from '../../src/main.ts';
+import { testLogger, useTestDatabase } from '../harness/testServices.ts';
+import { eventually, testEnv } from '../harness/testEnv.ts';
+
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await useTestDatabase();
+});
+
+const running: Running[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0)) await r.stop();
+});
+
+const start = async (prefix?: string, workers = true) => {
+  const r = await startProjectionist({ env: testEnv(databaseUrl, prefix), http: true, workers });
+  running.push(r);
+  return r;
+};
+
+const register = (id: string, streamId: string) => ({
+  id,
+  type: 'RegisterCustomer',
+  version: 2,
+  streamId,
+  payload: {
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: `${streamId}@example.com`,
+    phone: '+31 20 123 4567',
+    birthDate: '1815-12-10',
+    address: { street: 'Keizersgracht 1', postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
+    marketingOptIn: false,
+  },
+});
+
+const outcomeOf = async (r: Running, id: string) => {
+  const res = await r.app!.inject({ method: 'GET', url: `/commands/${id}` });
+  const body = res.json<{ status: string; eventIds?: string[]; reason?: string }>();
+  return body.status === 'applied' || body.status === 'rejected' ? body : undefined;
+};
+
+const allRecords = async (r: Running, topic: string): Promise<LogRecord[]> => {
+  const out: LogRecord[] = [];
+  for await (const batch of readLog({ client: r.log, topic, until: 'latest' })) out.push(...batch.records);
+  return out;
+};
+
+const eventsCausedBy = async (r: Running, commandId: string): Promise<Envelope[]> =>
+  (await allRecords(r, r.log.topics.events))
+    .map((x) => decodeEnvelope(x.value))
+    .filter((e) => e.causationId === commandId && !e.type.startsWith('projectionist.'));
+
+describe('commands', () => {
+  it('accepts a command over HTTP and applies it, with its events visible by id', async () => {
+    const r = await start();
+    const id = randomUUID();
+    const res = await r.app!.inject({ method: 'POST', url: '/commands', payload: register(id, 'cus-1') });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ commandId: id, status: 'accepted' });
+    const outcome = await eventually(() => outcomeOf(r, id), 30_000, 'the outcome');
+    expect(outcome.status).toBe('applied');
+    const events = await eventsCausedBy(r, id);
+    expect(events.map((e) => e.eventId)).toEqual(outcome.eventIds);
+    expect(events[0]).toMatchObject({
+      type: 'CustomerRegistered',
+      streamId: 'cus-1',
+      version: contractRegistry.latestVersion('CustomerRegistered'),
+    });
+  });
+
+  it('rejects a command its decider refuses, with the reason', async () => {
+    const r = await start();
+    const first = randomUUID();
+    const second = randomUUID();
+    await r.app!.inject({ method: 'POST', url: '/commands', payload: register(first, 'cus-2') });
+    await eventually(() => outcomeOf(r, first));
+    await r.app!.inject({ method: 'POST', url: '/commands', payload: register(second, 'cus-2') });
+    const outcome = await eventually(() => outcomeOf(r, second));
+    expect(outcome.status).toBe('rejected');
+    expect(outcome.reason).toMatch(/already/);
+  });
+
+  it('yields one set of events for the same command id sent twice', async () => {
+    const r = await start();
+    const id = randomUUID();
+    const first = await r.app!.inject({ method: 'POST', url: '/commands', payload: register(id, 'cus-3') });
+    await eventually(() => outcomeOf(r, id));
+    const again = await r.app!.inject({ method: 'POST', url: '/commands', payload: register(id, 'cus-3') });
+    expect([first.statusCode, again.statusCode]).toEqual([202, 202]);
+    // a marker command after the duplicate, on the same stream's partition, shows the duplicate was passed
+    const marker = randomUUID();
+    await r.app!.inject({
+      method: 'POST',
+      url: '/commands',
+      payload: {
+        ...register(marker, 'cus-3'),
+        type: 'ChangeCustomerEmail',
+        version: 1,
+        payload: { email: 'new@example.com' },
+      },
+    });
+    expect((await eventually(() => outcomeOf(r, marker))).status).toBe('applied');
+    expect(await eventsCausedBy(r, id)).toHaveLength(1);
+  });
+
+  it("applies yesterday's old-format commands, upcast to the newest shape", async () => {
+    const r = await start();
+    const appender = await new Appender(r.log).connect();
+    const id = randomUUID();
+    try {
+      const v1 = createEnvelope({
+        eventId: id,
+        type: 'RegisterCustomer',
+        version: 1,
+        streamId: 'cus-old',
+        data: contractRegistry.lookup('command', 'RegisterCustomer')!.versions[0]!.samples[0],
+      });
+      await appender.send(r.log.topics.commands, [encodeEnvelope(v1)]);
+    } finally {
+      await appender.close();
+    }
+    expect((await eventually(() => outcomeOf(r, id))).status).toBe('applied');
+    const [event] = await eventsCausedBy(r, id);
+    expect(event?.data).toMatchObject({ firstName: expect.any(String), lastName: expect.any(String) });
+  });
+
+  it('dead-letters what no contract accepts, with the reason, and keeps the partition moving', async () => {
+    const r = await start();
+    const appender = await new Appender(r.log).connect();
+    const good = randomUUID();
+    try {
+      // all on one stream, so all on one partition, the good one last
+      await appender.send(r.log.topics.commands, [
+        { key: 'cus-dead', value: Buffer.from('not json at all'), headers: {} },
+        encodeEnvelope(createEnvelope({ type: 'LaunchRocket', version: 1, streamId: 'cus-dead', data: {} })),
+        encodeEnvelope(
+          createEnvelope({
+            type: 'RegisterCustomer',
+            version: 2,
+            streamId: 'cus-dead',
+            data: { firstName: 42 },
+          }),
+        ),
+        encodeEnvelope(
+          createEnvelope({
+            eventId: good,
+            type: 'RegisterCustomer',
+            version: 2,
+            streamId: 'cus-dead',
+            data: register(good, 'cus-dead').payload,
+          }),
+        ),
+      ]);
+    } finally {
+      await appender.close();
+    }
+    expect((await eventually(() => outcomeOf(r, good))).status).toBe('applied');
+    const dead = await allRecords(r, r.log.topics.deadLetters);
+    expect(dead).toHaveLength(3);
+    const reasons = dead.map((d) => d.headers[deadLetterHeaders.reason]);
+    expect(reasons[0]).toMatch(/not JSON/);
+    expect(reasons[1]).toMatch(/unknown command type 'LaunchRocket'/);
+    expect(reasons[2]).toMatch(/firstName/);
+    expect(dead[0]?.value?.toString()).toBe('not json at all');
+    expect(dead.every((d) => d.headers[deadLetterHeaders.sourceTopic] === r.log.topics.commands)).toBe(true);
+  });
+
+  it('waits on a command one version newer than it knows, and a worker that knows it applies it', async () => {
+    const r = await start(undefined, false);
+    const base = catalogFromContracts(contractRegistry);
+    // "Tomorrow's" RegisterCustomer v3: v2 plus a loyalty tier, which tomorrow's upcaster knows.
+    const tomorrow: CommandCatalog = {
+      ...base,
+      decodeCommand: (type, version, data) =>
+        type === 'RegisterCustomer' && version === 3
+          ? base.decodeCommand(
+              type,
+              2,
+              Object.fromEntries(Object.entries(data as object).filter(([k]) => k !== 'tier')),
+            )
+          : base.decodeCommand(type, version, data),
+    };
+    const logger = testLogger();
+    const recorder = new CommandStateRecorder({ client: r.log, pool: r.pool, catalog: base, logger });
+    await recorder.start();
+    const today = new CommandWorker({
+      client: r.log,
+      pool: r.pool,
+      catalog: base,
+      recorder,
+      logger,
+      retryBackoffMs: [100, 300],
+    });
+    await today.start();
+    const appender = await new Appender(r.log).connect();
+    const id = randomUUID();
+    try {
+      await appender.send(r.log.topics.commands, [
+        encodeEnvelope(
+          createEnvelope({
+            eventId: id,
+            type: 'RegisterCustomer',
+            version: 3,
+            streamId: 'cus-new',
+            data: { ...register(id, 'cus-new').payload, tier: 'gold' },
+          }),
+        ),
+      ]);
+      await new Promise((res) => setTimeout(res, 3_000));
+      expect(await outcomeOf(r, id)).toBeUndefined();
+      await today.stop();
+      expect(await allRecords(r, r.log.topics.deadLetters)).toHaveLength(0);
+
+      const upgraded = new CommandWorker({
+        client: r.log,
+        pool: r.pool,
+        catalog: tomorrow,
+        recorder,
+        logger,
+      });
+      await upgraded.start();
+      try {
+        expect((await eventually(() => outcomeOf(r, id))).status).toBe('applied');
+      } finally {
+        await upgraded.stop();
+      }
+    } finally {
+      await appender.close();
+      await recorder.stop();
+    }
+  });
+});
