@@ -88,6 +88,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         catalog,
         recorder,
         logger: scoped(logger, 'commands'),
+        sessionTimeoutMs: config.workerSessionTimeoutMs,
       });
       await worker.start();
       stops.push(() => worker.stop());

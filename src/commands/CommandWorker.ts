@@ -26,6 +26,8 @@ export type CommandWorkerOptions = {
   readonly groupId?: string;
   /** First and longest wait before retrying a command of a newer version. Default 500 ms, 30 s. */
   readonly retryBackoffMs?: readonly [number, number];
+  /** Consumer session timeout. Default 30 s. */
+  readonly sessionTimeoutMs?: number;
 };
 
 /**
@@ -52,6 +54,7 @@ export class CommandWorker {
       client: options.client,
       groupId: options.groupId ?? `${options.client.prefix}.command-workers`,
       topic: options.client.topics.commands,
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
       onPartitionStart: (partition) => this.#onPartitionStart(partition),
       handle: ({ partition, records, tx }) => this.#handle(partition, records, tx),
     });

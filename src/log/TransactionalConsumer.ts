@@ -32,6 +32,8 @@ export type TransactionalConsumerOptions = {
   readonly topic: string;
   /** Most records in one transaction. Default 100. */
   readonly sliceSize?: number;
+  /** How soon the group gives a silent member's partitions to others. Default 30 s. */
+  readonly sessionTimeoutMs?: number;
   /** Called once per newly assigned partition before its first slice (e.g. to wait for state). */
   readonly onPartitionStart?: (partition: number) => Promise<void>;
   readonly handle: SliceHandler;
@@ -55,8 +57,8 @@ export class TransactionalConsumer {
     this.#consumer = options.client.kafka.consumer({
       groupId: options.groupId,
       readUncommitted: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       maxWaitTimeInMs: 100,
       retry: { retries: 10 },
     });

@@ -127,6 +127,8 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
   });
   const onAbort = () => push({ kind: 'end' });
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // A signal aborted before the generator started (it runs at the first next()) fires no event.
+  if (options.signal?.aborted === true) onAbort();
 
   try {
     await consumer.connect();
