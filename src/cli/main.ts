@@ -5,6 +5,7 @@ import { isProjectionistError } from '../errors/index.ts';
 import { startProjectionist } from '../main.ts';
 import { checkTopics, findTruncation } from '../log/index.ts';
 import { exitCodes } from './exitCodes.ts';
+import { runDeadLetters } from './runDeadLetters.ts';
 import { runDemo } from './runDemo.ts';
 
 const usage = `usage: projectionist <command> [options]
@@ -12,6 +13,9 @@ const usage = `usage: projectionist <command> [options]
 commands:
   serve            run Projectionist (topics, workers, projections, HTTP) until SIGTERM
   topics check     report topics whose config would lose history, and truncated partitions
+  dead-letters list              every dead letter, judged again by the current contracts
+  dead-letters redrive [--offset N ...]
+                                 send re-drivable dead letters back to the commands topic
   demo             append a few events and read them back
   help             this text
 
@@ -25,7 +29,7 @@ const main = async (argv: string[]): Promise<number> => {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean' }, offset: { type: 'string', multiple: true } },
   });
   const [verb, sub] = positionals;
   switch (verb) {
@@ -61,6 +65,22 @@ const main = async (argv: string[]): Promise<number> => {
             print('topics ok: the events topic keeps all history');
         }
         return problems.length + truncated.length === 0 ? exitCodes.ok : exitCodes.refused;
+      } finally {
+        await running.stop();
+      }
+    }
+    case 'dead-letters': {
+      if (sub !== 'list' && sub !== 'redrive') break;
+      const running = await startProjectionist({ workers: false, http: false });
+      try {
+        const offsets = values.offset;
+        return await runDeadLetters({
+          running,
+          sub,
+          offsets: Array.isArray(offsets) ? offsets.map(String) : undefined,
+          json: values.json === true,
+          print,
+        });
       } finally {
         await running.stop();
       }

@@ -9,3 +9,4 @@ export { migrateCommandStore, findOutcome, type StoredOutcome } from './commandS
 export { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
 export { deadLetterHeaders, deadLetterRecord } from './deadLetterRecord.ts';
 export { processCommandSlice, type SliceResult } from './processCommandSlice.ts';
+export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './deadLetters.ts';
