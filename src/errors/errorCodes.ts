@@ -27,6 +27,41 @@ export const errorCodes = {
     summary: 'The request body is over the size limit.',
   },
   PRJ_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, summary: 'The request body is not JSON.' },
+  PRJ_PROJECTION_INVALID: {
+    status: 500,
+    retryable: false,
+    summary: 'A projection or reactor definition is malformed (names, columns, keys, handlers).',
+  },
+  PRJ_HANDLER_FAILED: {
+    status: 500,
+    retryable: false,
+    summary: 'A projection handler threw or wrote a bad row; the projection version stops.',
+  },
+  PRJ_LEASE_HELD: {
+    status: 409,
+    retryable: true,
+    summary: 'Another process holds the lease of this projection version.',
+  },
+  PRJ_LEASE_LOST: {
+    status: 409,
+    retryable: true,
+    summary: 'This process lost its lease (another took over); its writes were refused.',
+  },
+  PRJ_VERSION_STATE: {
+    status: 409,
+    retryable: false,
+    summary: 'The projection version is in a state that does not allow this (failed, retired, not built).',
+  },
+  PRJ_STAGING_KEY_MISSING: {
+    status: 500,
+    retryable: false,
+    summary: 'PROJECTIONIST_STAGING_KEY is missing or shorter than 32 characters; staging cannot pseudonymize.',
+  },
+  PRJ_STAGING_REFUSED: {
+    status: 409,
+    retryable: false,
+    summary: 'Staging refused to run: its policy does not fit the contracts, or its target is not safe.',
+  },
   PRJ_INTERNAL: { status: 500, retryable: true, summary: 'An unexpected fault; the log has the details.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
 

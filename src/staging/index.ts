@@ -1,0 +1,8 @@
+// Staging: makes production events fit for a staging environment by anonymizing them along
+// their contracts' PII tags, failing closed. The refresh replays the log through this filter.
+export { createStagingFilter, type StagingFilterOptions } from './createStagingFilter.ts';
+export type { StagingFilter, StagingVerdict } from './StagingFilter.ts';
+export type { DropReason, StagingSummary, TypeSummary } from './StagingSummary.ts';
+export type { MetadataRule, StagingPolicy } from './StagingPolicy.ts';
+export { defaultPolicy } from './defaultPolicy.ts';
+export { strategies, isStrategy, type Strategy } from './strategies.ts';
