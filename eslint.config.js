@@ -7,6 +7,10 @@ const driverImports = {
   patterns: [
     { group: ['kafkajs', 'kafkajs/*'], message: 'kafkajs lives in src/log/ only.' },
     { group: ['pg', 'pg-copy-streams'], message: 'events/ and projections/ never touch pg.' },
+    {
+      group: ['**/src/*/**'],
+      message: 'events/ and projections/ import only the public API (src/index.ts).',
+    },
   ],
 };
 

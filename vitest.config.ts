@@ -15,7 +15,7 @@ export default defineConfig({
           name: 'int',
           include: ['test/**/*.int.test.ts'],
           globalSetup: ['test/harness/globalSetup.ts'],
-          setupFiles: ['test/harness/leakCheck.ts'],
+          setupFiles: ['test/harness/leakCheck.ts', 'test/harness/dropTestDatabases.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Two cores and one broker: a couple of files at once keeps the broker responsive.

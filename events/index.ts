@@ -1,6 +1,6 @@
 // The example domain's contracts: every command and event type with all its versions, and the
 // aggregates whose streams they act on. The engine loads `contracts` into its registry.
-import { createContractRegistry, type AnyContract } from '../src/contracts/index.ts';
+import { createContractRegistry, type AnyContract } from '../src/index.ts';
 import { ChangeCustomerDetails } from './customers/ChangeCustomerDetails.ts';
 import { ChangeCustomerEmail } from './customers/ChangeCustomerEmail.ts';
 import { CustomerDetailsChanged } from './customers/CustomerDetailsChanged.ts';

@@ -1,12 +1,14 @@
 import pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
+import { projections } from '../projections/index.ts';
 import { buildApp, type App } from './api/index.ts';
 import {
   CommandStateRecorder,
   CommandWorker,
   catalogFromContracts,
-  migrateCommandStore,
+  createCommandStore,
   type CommandCatalog,
+  type CommandStore,
 } from './commands/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
@@ -18,6 +20,8 @@ export type Running = {
   readonly log: LogClient;
   readonly pool: pg.Pool;
   readonly catalog: CommandCatalog;
+  /** The command side's store (outcomes, stream states) for this deployment's prefix. */
+  readonly store: CommandStore;
   /** The HTTP app; listening only when `listen` was asked for. */
   readonly app: App | undefined;
   /** Stops in reverse order of start; a worker drains its batch in hand first. */
@@ -72,11 +76,12 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       );
 
     const catalog = catalogFromContracts(contractRegistry);
-    await migrateCommandStore(pool);
+    const store = createCommandStore({ pool, prefix: config.topics.prefix });
+    await store.migrate();
     if (options.workers ?? true) {
       const recorder = new CommandStateRecorder({
         client: log,
-        pool,
+        store,
         catalog,
         logger: scoped(logger, 'commands'),
       });
@@ -84,7 +89,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       stops.push(() => recorder.stop());
       const worker = new CommandWorker({
         client: log,
-        pool,
+        store,
         catalog,
         recorder,
         logger: scoped(logger, 'commands'),
@@ -101,7 +106,8 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       app = await buildApp({
         logger,
         bodyLimit: config.http.bodyLimit,
-        commands: { client: log, appender, pool, catalog },
+        commands: { client: log, appender, store, catalog },
+        projections: { client: log, pool, definitions: projections },
         readiness: async () => {
           const checks: Record<string, string> = {};
           await pool.query('select 1').then(
@@ -126,7 +132,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       }
     }
     main.info({ brokers: config.kafka.brokers, prefix: config.topics.prefix }, 'projectionist started');
-    return { config, logger, log, pool, catalog, app, stop };
+    return { config, logger, log, pool, catalog, store, app, stop };
   } catch (error) {
     await stop();
     throw error;

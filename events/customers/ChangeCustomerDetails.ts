@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, personal } from '../../src/contracts/index.ts';
+import { defineCommand, personal } from '../../src/index.ts';
 import { customerAggregate } from './customerAggregate.ts';
 
 /** Corrects a customer's name or phone number. */

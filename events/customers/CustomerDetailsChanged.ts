@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, personal } from '../../src/contracts/index.ts';
+import { defineEvent, personal } from '../../src/index.ts';
 
 /** A customer corrected their name or phone number. */
 export const CustomerDetailsChanged = defineEvent({

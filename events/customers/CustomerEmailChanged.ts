@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, personal } from '../../src/contracts/index.ts';
+import { defineEvent, personal } from '../../src/index.ts';
 
 /** A customer's email address changed. */
 export const CustomerEmailChanged = defineEvent({

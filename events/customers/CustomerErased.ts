@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, notPersonal } from '../../src/contracts/index.ts';
+import { defineEvent, notPersonal } from '../../src/index.ts';
 
 /**
  * A customer's personal data must be forgotten (GDPR article 17). Read models drop or blank

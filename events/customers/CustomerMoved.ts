@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, personal } from '../../src/contracts/index.ts';
+import { defineEvent, personal } from '../../src/index.ts';
 import { postalAddress } from '../shared/postalAddress.ts';
 
 const v1 = z.object({

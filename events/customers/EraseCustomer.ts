@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, notPersonal } from '../../src/contracts/index.ts';
+import { defineCommand, notPersonal } from '../../src/index.ts';
 import { customerAggregate } from './customerAggregate.ts';
 
 /** Forgets a customer's personal data (GDPR article 17). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, notPersonal, personal } from '../../src/contracts/index.ts';
+import { defineCommand, notPersonal, personal } from '../../src/index.ts';
 import { postalAddress } from '../shared/postalAddress.ts';
 import { customerAggregate } from './customerAggregate.ts';
 import { splitFullName } from './splitFullName.ts';

@@ -1,4 +1,4 @@
-import { defineAggregate } from '../../src/contracts/index.ts';
+import { defineAggregate } from '../../src/index.ts';
 import { CustomerDetailsChanged } from './CustomerDetailsChanged.ts';
 import { CustomerEmailChanged } from './CustomerEmailChanged.ts';
 import { CustomerErased } from './CustomerErased.ts';

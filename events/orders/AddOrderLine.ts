@@ -1,4 +1,4 @@
-import { defineCommand } from '../../src/contracts/index.ts';
+import { defineCommand } from '../../src/index.ts';
 import { orderAggregate } from './orderAggregate.ts';
 import { orderLine } from './orderLine.ts';
 

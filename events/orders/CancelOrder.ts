@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, personal } from '../../src/contracts/index.ts';
+import { defineCommand, personal } from '../../src/index.ts';
 import { orderAggregate } from './orderAggregate.ts';
 
 /** Cancels an order that has not shipped. */

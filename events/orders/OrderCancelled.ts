@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, personal } from '../../src/contracts/index.ts';
+import { defineEvent, personal } from '../../src/index.ts';
 
 /** An order was cancelled before it shipped. */
 export const OrderCancelled = defineEvent({

@@ -1,4 +1,4 @@
-import { defineEvent } from '../../src/contracts/index.ts';
+import { defineEvent } from '../../src/index.ts';
 import { orderLine } from './orderLine.ts';
 
 /** A line was added to an order that had not shipped yet. */

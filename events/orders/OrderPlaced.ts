@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, personal } from '../../src/contracts/index.ts';
+import { defineEvent, personal } from '../../src/index.ts';
 import { cents, currency } from '../shared/money.ts';
 import { postalAddress } from '../shared/postalAddress.ts';
 import { orderLine, totalOf } from './orderLine.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, notPersonal, personal } from '../../src/contracts/index.ts';
+import { defineEvent, notPersonal, personal } from '../../src/index.ts';
 
 /** An order left the warehouse. */
 export const OrderShipped = defineEvent({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, personal } from '../../src/contracts/index.ts';
+import { defineCommand, personal } from '../../src/index.ts';
 import { currency } from '../shared/money.ts';
 import { postalAddress } from '../shared/postalAddress.ts';
 import { orderAggregate } from './orderAggregate.ts';

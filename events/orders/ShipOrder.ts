@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, notPersonal, personal } from '../../src/contracts/index.ts';
+import { defineCommand, notPersonal, personal } from '../../src/index.ts';
 import { orderAggregate } from './orderAggregate.ts';
 
 /** Records that an order left the warehouse. */

@@ -1,4 +1,4 @@
-import { defineAggregate } from '../../src/contracts/index.ts';
+import { defineAggregate } from '../../src/index.ts';
 import { OrderCancelled } from './OrderCancelled.ts';
 import { OrderLineAdded } from './OrderLineAdded.ts';
 import { OrderPlaced } from './OrderPlaced.ts';

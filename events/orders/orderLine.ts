@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notPersonal } from '../../src/contracts/index.ts';
+import { notPersonal } from '../../src/index.ts';
 import { cents } from '../shared/money.ts';
 
 /** One line of an order. Changing it changes every version that uses it; add a new schema instead. */

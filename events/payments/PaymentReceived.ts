@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, notPersonal, personal } from '../../src/contracts/index.ts';
+import { defineEvent, notPersonal, personal } from '../../src/index.ts';
 import { cents, currency, toCents } from '../shared/money.ts';
 import { paymentMethod } from './paymentMethod.ts';
 

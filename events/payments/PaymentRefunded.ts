@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, personal } from '../../src/contracts/index.ts';
+import { defineEvent, personal } from '../../src/index.ts';
 import { cents, currency } from '../shared/money.ts';
 
 /** Some or all of a payment was paid back. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, notPersonal, personal } from '../../src/contracts/index.ts';
+import { defineCommand, notPersonal, personal } from '../../src/index.ts';
 import { cents, currency, toCents } from '../shared/money.ts';
 import { paymentAggregate } from './paymentAggregate.ts';
 import { paymentMethod } from './paymentMethod.ts';

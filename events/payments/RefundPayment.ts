@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, personal } from '../../src/contracts/index.ts';
+import { defineCommand, personal } from '../../src/index.ts';
 import { cents } from '../shared/money.ts';
 import { paymentAggregate } from './paymentAggregate.ts';
 

@@ -1,4 +1,4 @@
-import { defineAggregate } from '../../src/contracts/index.ts';
+import { defineAggregate } from '../../src/index.ts';
 import { PaymentReceived } from './PaymentReceived.ts';
 import { PaymentRefunded } from './PaymentRefunded.ts';
 

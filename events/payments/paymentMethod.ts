@@ -1,4 +1,4 @@
 import { z } from 'zod';
-import { notPersonal } from '../../src/contracts/index.ts';
+import { notPersonal } from '../../src/index.ts';
 
 export const paymentMethod = notPersonal(z.enum(['card', 'bank-transfer', 'ideal']));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notPersonal } from '../../src/contracts/index.ts';
+import { notPersonal } from '../../src/index.ts';
 
 /** An amount in the currency's minor unit (cents): integers, so sums are exact. */
 export const cents = notPersonal(z.number().int().nonnegative());

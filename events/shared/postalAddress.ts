@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notPersonal, personal } from '../../src/contracts/index.ts';
+import { notPersonal, personal } from '../../src/index.ts';
 
 /**
  * A postal address as the newest versions carry it. Every version that uses this schema

@@ -3,12 +3,14 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Logger } from '../logger/index.ts';
 import { commandRoutes, type CommandRoutesOptions } from './commandRoutes.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
+import { projectionRoutes, type ProjectionRoutesOptions } from './projectionRoutes.ts';
 import { problemHandler, problemOf, sendProblem } from './problem.ts';
 
 export type AppOptions = {
   logger: Logger;
   bodyLimit: number;
   commands: CommandRoutesOptions;
+  projections: ProjectionRoutesOptions;
   readiness: Readiness;
 };
 
@@ -22,10 +24,15 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   const app = fastify({
     loggerInstance: options.logger.child({ scope: 'api' }),
     bodyLimit: options.bodyLimit,
+    // A body that tries prototype pollution loses those keys instead of being refused as "not JSON".
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemHandler(options.logger));
+  // Only JSON bodies: text/plain is answered 415 like any other type, not parsed as a string.
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
@@ -34,6 +41,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   );
   await app.register(healthRoutes, { readiness: options.readiness });
   await app.register(commandRoutes, options.commands);
+  await app.register(projectionRoutes, options.projections);
   await app.ready();
   return app as unknown as App;
 };

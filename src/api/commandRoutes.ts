@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type pg from 'pg';
 import { z } from 'zod';
 import {
   acceptCommands,
   commandBatchSchema,
   commandRequestSchema,
-  findOutcome,
   type CommandCatalog,
+  type CommandStore,
 } from '../commands/index.ts';
 import type { Appender, LogClient } from '../log/index.ts';
 import { problemOf, sendProblem } from './problem.ts';
@@ -14,7 +13,7 @@ import { problemOf, sendProblem } from './problem.ts';
 export type CommandRoutesOptions = {
   client: LogClient;
   appender: Appender;
-  pool: pg.Pool;
+  store: CommandStore;
   catalog: CommandCatalog;
 };
 
@@ -44,7 +43,7 @@ export const commandRoutes: FastifyPluginAsyncZod<CommandRoutesOptions> = async 
     '/commands/:id',
     { schema: { params: z.object({ id: z.string().min(1).max(200) }) } },
     async (request, reply) => {
-      const outcome = await findOutcome(options.pool, request.params.id);
+      const outcome = await options.store.findOutcome(request.params.id);
       if (outcome === undefined)
         return sendProblem(
           reply,

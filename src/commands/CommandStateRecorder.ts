@@ -1,14 +1,8 @@
-import type pg from 'pg';
 import { decodeEnvelope, headerNames, readLog, type LogClient, type OffsetVector } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
-import {
-  flushRecorder,
-  loadStreamStates,
-  readRecorderCheckpoints,
-  type RecorderFlush,
-} from './commandStore.ts';
+import type { CommandStore, RecorderFlush } from './commandStore.ts';
 
 const cacheLimit = 50_000;
 
@@ -20,7 +14,7 @@ const cacheLimit = 50_000;
  */
 export class CommandStateRecorder {
   readonly #client: LogClient;
-  readonly #pool: pg.Pool;
+  readonly #store: CommandStore;
   readonly #catalog: CommandCatalog;
   readonly #logger: Logger;
   readonly #position = new Map<number, bigint>();
@@ -30,15 +24,15 @@ export class CommandStateRecorder {
   #running: Promise<void> | undefined;
   #failure: unknown;
 
-  constructor(options: { client: LogClient; pool: pg.Pool; catalog: CommandCatalog; logger: Logger }) {
+  constructor(options: { client: LogClient; store: CommandStore; catalog: CommandCatalog; logger: Logger }) {
     this.#client = options.client;
-    this.#pool = options.pool;
+    this.#store = options.store;
     this.#catalog = options.catalog;
     this.#logger = options.logger.child({ component: 'command-state-recorder' });
   }
 
   async start(): Promise<void> {
-    const checkpoints = await readRecorderCheckpoints(this.#pool);
+    const checkpoints = await this.#store.readCheckpoints();
     for (const [p, o] of checkpoints) this.#position.set(p, o);
     this.#running = this.#run(checkpoints).catch((error: unknown) => {
       if (this.#abort.signal.aborted) return;
@@ -118,7 +112,7 @@ export class CommandStateRecorder {
         }
       }
       const missing = [...new Set(folds.map((f) => f.streamId))].filter((id) => !this.#cache.has(id));
-      for (const [id, state] of await loadStreamStates(this.#pool, missing)) this.#cache.set(id, state);
+      for (const [id, state] of await this.#store.loadStreamStates(missing)) this.#cache.set(id, state);
       for (const f of folds) {
         const before = this.#cache.has(f.streamId)
           ? this.#cache.get(f.streamId)
@@ -127,7 +121,7 @@ export class CommandStateRecorder {
         this.#cache.set(f.streamId, after);
         flush.streams.set(f.streamId, { aggregate: f.aggregate, state: after });
       }
-      await flushRecorder(this.#pool, flush);
+      await this.#store.flush(flush);
       this.#position.set(batch.partition, batch.next);
       if (this.#cache.size > cacheLimit) this.#cache.clear();
       for (const w of this.#waiters) if (this.#reached(w.target)) w.resolve();

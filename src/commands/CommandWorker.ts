@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import {
   TransactionalConsumer,
   highWatermarks,
@@ -10,7 +9,7 @@ import {
 import type { Logger } from '../logger/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import type { CommandStateRecorder } from './CommandStateRecorder.ts';
-import { decidedAmong, loadStreamStates } from './commandStore.ts';
+import type { CommandStore } from './commandStore.ts';
 import { processCommandSlice } from './processCommandSlice.ts';
 
 const stateCacheLimit = 20_000;
@@ -18,7 +17,7 @@ const decidedCacheLimit = 200_000;
 
 export type CommandWorkerOptions = {
   readonly client: LogClient;
-  readonly pool: pg.Pool;
+  readonly store: CommandStore;
   readonly catalog: CommandCatalog;
   readonly recorder: CommandStateRecorder;
   readonly logger: Logger;
@@ -84,7 +83,7 @@ export class CommandWorker {
   }
 
   async #handle(partition: number, records: readonly LogRecord[], tx: LogTransaction): Promise<SliceOutcome> {
-    const { catalog, pool, client } = this.#options;
+    const { catalog, store, client } = this.#options;
     const ids = new Set<string>();
     const streams = new Set<string>();
     for (const r of records) {
@@ -94,8 +93,8 @@ export class CommandWorker {
     }
     if (streams.size > 0 && this.#written.size > 0) await this.#options.recorder.waitFor(this.#written);
     const [known, loaded] = await Promise.all([
-      decidedAmong(pool, [...ids]),
-      loadStreamStates(pool, [...streams]),
+      store.decidedAmong([...ids]),
+      store.loadStreamStates([...streams]),
     ]);
     const result = processCommandSlice({
       records,

@@ -1,9 +1,8 @@
-import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
 import { createEnvelope, encodeEnvelope, type Appender, type LogClient } from '../log/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import type { CommandRequest } from './commandRequestSchema.ts';
-import { recordAccepted } from './commandStore.ts';
+import type { CommandStore } from './commandStore.ts';
 
 export type Issue = { path: string; message: string; code?: string };
 
@@ -37,6 +36,13 @@ export const commandIssues = (catalog: CommandCatalog, command: CommandRequest, 
 const sendTimeoutMs = 10_000;
 
 /**
+ * Largest encoded command record: under the broker's default message.max.bytes (1,048,588)
+ * with room for the batch overhead, so a command the HTTP body limit lets in but Kafka would
+ * refuse is answered 413 before anything is sent (a batch is then refused whole).
+ */
+export const maxRecordBytes = 1_000_000;
+
+/**
  * Validates every command against its contract, then puts them durably on the commands topic
  * (all or none are answered 202) and records them as accepted. Throws PRJ_VALIDATION with the
  * issues of every bad command, sending nothing; PRJ_KAFKA_UNAVAILABLE when the broker did not
@@ -45,7 +51,7 @@ const sendTimeoutMs = 10_000;
 export const acceptCommands = async (options: {
   client: LogClient;
   appender: Appender;
-  pool: pg.Pool;
+  store: CommandStore;
   catalog: CommandCatalog;
   commands: readonly CommandRequest[];
   batch: boolean;
@@ -70,6 +76,22 @@ export const acceptCommands = async (options: {
       }),
     ),
   );
+  const oversized = records.flatMap((r, i) =>
+    r.value.length > maxRecordBytes
+      ? [
+          {
+            path: options.batch ? `commands.${i}` : '(root)',
+            message: `encodes to ${r.value.length} bytes; at most ${maxRecordBytes} fit in one log record`,
+            code: 'too_big',
+          },
+        ]
+      : [],
+  );
+  if (oversized.length > 0) {
+    throw new ProjectionistError('PRJ_PAYLOAD_TOO_LARGE', 'a command is too large for one log record', {
+      details: { issues: oversized },
+    });
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -91,9 +113,8 @@ export const acceptCommands = async (options: {
     clearTimeout(timer);
   }
   // The commands are durable now; the accepted rows only serve GET /commands/:id before an outcome exists.
-  await recordAccepted(
-    options.pool,
-    commands.map((c) => ({ id: c.id, streamId: c.streamId, type: c.type })),
-  ).catch(() => undefined);
+  await options.store
+    .recordAccepted(commands.map((c) => ({ id: c.id, streamId: c.streamId, type: c.type })))
+    .catch(() => undefined);
   return commands.map((c) => ({ commandId: c.id, status: 'accepted' as const }));
 };

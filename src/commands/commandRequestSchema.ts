@@ -6,6 +6,27 @@ const identifier = z
   .max(200)
   .regex(/^[\w.:@/+-]+$/, 'expected letters, digits or . _ : @ / + -');
 
+/** Deepest nesting accepted in a payload or metadata: deeper JSON is refused, not stack-overflowed on. */
+export const maxNesting = 64;
+
+/** How deep a JSON value nests, counted without recursion (a hostile body cannot blow the stack). */
+const nestingOf = (value: unknown): number => {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (depth > deepest) deepest = depth;
+    if (deepest > maxNesting) return deepest;
+    if (v !== null && typeof v === 'object')
+      for (const inner of Object.values(v)) stack.push([inner, depth + 1]);
+  }
+  return deepest;
+};
+
+const jsonObject = z
+  .record(z.string(), z.unknown())
+  .refine((v) => nestingOf(v) <= maxNesting, `nests deeper than ${maxNesting} levels`);
+
 /** One command as a service sends it over HTTP. The id is the sender's, for idempotency. */
 export const commandRequestSchema = z
   .object({
@@ -17,9 +38,9 @@ export const commandRequestSchema = z
       .regex(/^[A-Za-z][\w.]*$/, 'expected a command type name'),
     version: z.number().int().min(1).max(1000),
     streamId: identifier,
-    payload: z.record(z.string(), z.unknown()),
+    payload: jsonObject,
     correlationId: identifier.optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: jsonObject.optional(),
   })
   .strict();
 

@@ -2,14 +2,17 @@ import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
 
 /**
- * The command side's own read model in PostgreSQL (schema `projectionist_commands`): every
+ * The command side's own read model in PostgreSQL (schema `<prefix>_commands`, one per
+ * deployment's topic prefix, so deployments sharing a database never mix): every
  * command's outcome, the commands accepted over HTTP, each stream's aggregate state (the fold
  * the deciders consult), and the checkpoint of the recorder that builds them from the log.
  * All SQL of the command side lives here.
  */
-const schema = 'projectionist_commands';
+/** The schema of a topic prefix: lower case, anything but letters and digits as "_", at most 63 characters. */
+export const commandSchemaName = (prefix: string): string =>
+  `${prefix.toLowerCase().replace(/[^a-z0-9]/g, '_')}_commands`.slice(-63).replace(/^[^a-z_]/, '_');
 
-export const migrateCommandStore = async (pool: pg.Pool): Promise<void> => {
+const migrateCommandStore = async (schema: string, pool: pg.Pool): Promise<void> => {
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -65,7 +68,11 @@ export type StoredOutcome =
       at: string;
     };
 
-export const findOutcome = async (pool: pg.Pool, commandId: string): Promise<StoredOutcome | undefined> => {
+const findOutcome = async (
+  schema: string,
+  pool: pg.Pool,
+  commandId: string,
+): Promise<StoredOutcome | undefined> => {
   const decided = await pool.query<{
     stream_id: string;
     command_type: string;
@@ -105,7 +112,8 @@ export const findOutcome = async (pool: pg.Pool, commandId: string): Promise<Sto
       };
 };
 
-export const recordAccepted = async (
+const recordAccepted = async (
+  schema: string,
   pool: pg.Pool,
   commands: readonly { id: string; streamId: string; type: string }[],
 ): Promise<void> => {
@@ -117,7 +125,11 @@ export const recordAccepted = async (
   );
 };
 
-export const decidedAmong = async (pool: pg.Pool, commandIds: readonly string[]): Promise<Set<string>> => {
+const decidedAmong = async (
+  schema: string,
+  pool: pg.Pool,
+  commandIds: readonly string[],
+): Promise<Set<string>> => {
   if (commandIds.length === 0) return new Set();
   const result = await pool.query<{ command_id: string }>(
     `select command_id from ${schema}.outcomes where command_id = any($1::text[])`,
@@ -126,7 +138,8 @@ export const decidedAmong = async (pool: pg.Pool, commandIds: readonly string[])
   return new Set(result.rows.map((r) => r.command_id));
 };
 
-export const loadStreamStates = async (
+const loadStreamStates = async (
+  schema: string,
   pool: pg.Pool,
   streamIds: readonly string[],
 ): Promise<Map<string, unknown>> => {
@@ -138,7 +151,8 @@ export const loadStreamStates = async (
   return new Map(result.rows.map((r) => [r.stream_id, r.state]));
 };
 
-export const readRecorderCheckpoints = async (
+const readRecorderCheckpoints = async (
+  schema: string,
   pool: pg.Pool | pg.PoolClient,
 ): Promise<Map<number, bigint>> => {
   const result = await pool.query<{ partition: number; next_offset: string }>(
@@ -162,7 +176,7 @@ export type RecorderFlush = {
 };
 
 /** Writes one recorder batch and its checkpoints in one transaction (so a crash never doubles or loses). */
-export const flushRecorder = async (pool: pg.Pool, batch: RecorderFlush): Promise<void> => {
+const flushRecorder = async (schema: string, pool: pg.Pool, batch: RecorderFlush): Promise<void> => {
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -210,4 +224,31 @@ export const flushRecorder = async (pool: pg.Pool, batch: RecorderFlush): Promis
   } finally {
     client.release();
   }
+};
+
+export type CommandStore = {
+  readonly schema: string;
+  migrate(): Promise<void>;
+  findOutcome(commandId: string): Promise<StoredOutcome | undefined>;
+  recordAccepted(commands: readonly { id: string; streamId: string; type: string }[]): Promise<void>;
+  decidedAmong(commandIds: readonly string[]): Promise<Set<string>>;
+  loadStreamStates(streamIds: readonly string[]): Promise<Map<string, unknown>>;
+  readCheckpoints(): Promise<Map<number, bigint>>;
+  flush(batch: RecorderFlush): Promise<void>;
+};
+
+/** The command side's store for one deployment (topic prefix) in one database. */
+export const createCommandStore = (options: { pool: pg.Pool; prefix: string }): CommandStore => {
+  const { pool } = options;
+  const schema = commandSchemaName(options.prefix);
+  return {
+    schema,
+    migrate: () => migrateCommandStore(schema, pool),
+    findOutcome: (id) => findOutcome(schema, pool, id),
+    recordAccepted: (commands) => recordAccepted(schema, pool, commands),
+    decidedAmong: (ids) => decidedAmong(schema, pool, ids),
+    loadStreamStates: (ids) => loadStreamStates(schema, pool, ids),
+    readCheckpoints: () => readRecorderCheckpoints(schema, pool),
+    flush: (batch) => flushRecorder(schema, pool, batch),
+  };
 };

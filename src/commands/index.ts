@@ -5,7 +5,12 @@ export { commandRequestSchema, commandBatchSchema, type CommandRequest } from '.
 export { acceptCommands, commandIssues, type Issue } from './acceptCommands.ts';
 export { CommandWorker, type CommandWorkerOptions } from './CommandWorker.ts';
 export { CommandStateRecorder } from './CommandStateRecorder.ts';
-export { migrateCommandStore, findOutcome, type StoredOutcome } from './commandStore.ts';
+export {
+  createCommandStore,
+  commandSchemaName,
+  type CommandStore,
+  type StoredOutcome,
+} from './commandStore.ts';
 export { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
 export { deadLetterHeaders, deadLetterRecord } from './deadLetterRecord.ts';
 export { processCommandSlice, type SliceResult } from './processCommandSlice.ts';

@@ -55,7 +55,8 @@ export const errorCodes = {
   PRJ_STAGING_KEY_MISSING: {
     status: 500,
     retryable: false,
-    summary: 'PROJECTIONIST_STAGING_KEY is missing or shorter than 32 characters; staging cannot pseudonymize.',
+    summary:
+      'PROJECTIONIST_STAGING_KEY is missing or shorter than 32 characters; staging cannot pseudonymize.',
   },
   PRJ_STAGING_REFUSED: {
     status: 409,

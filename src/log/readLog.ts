@@ -111,7 +111,7 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
     const target = targets?.get(partition);
     const clamped = target !== undefined && next > target ? target : next;
     if (records.length === 0 && clamped <= (pushed.get(partition) ?? 0n)) return;
-    pushed.set(partition, clamped);
+    if (clamped > (pushed.get(partition) ?? 0n)) pushed.set(partition, clamped);
     push({ kind: 'batch', batch: { partition, records, next: clamped, highWatermark } });
   };
 
@@ -121,6 +121,13 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
   const removeListener = consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (payload.topic === topic && open.has(payload.partition))
       pushBatch(payload.partition, [], BigInt(payload.lastOffset) + 1n, BigInt(payload.highWatermark));
+  });
+  // Every join (a rebalance, or kafkajs restarting the consumer after a retriable crash) starts
+  // a partition again from the group's offsets, which a reader never commits (so: from the
+  // beginning). Send each open partition back to where the queue stands.
+  const removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+    for (const partition of open)
+      consumer.seek({ topic, partition, offset: (pushed.get(partition) ?? 0n).toString() });
   });
   const removeCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) push({ kind: 'error', error: payload.error });
@@ -142,8 +149,11 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
         if (!open.has(batch.partition)) return;
         const target = targets?.get(batch.partition);
         const records: LogRecord[] = [];
+        const from = pushed.get(batch.partition) ?? 0n;
         for (const m of batch.messages) {
           const offset = BigInt(m.offset);
+          // Never hand a record over twice, whatever the consumer fetched again (see GROUP_JOIN).
+          if (offset < from) continue;
           if (target !== undefined && offset >= target) break;
           records.push(toLogRecord(batch.partition, m));
         }
@@ -186,6 +196,7 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
     ended = true;
     options.signal?.removeEventListener('abort', onAbort);
     removeListener();
+    removeJoin();
     removeCrash();
     wakeWriter?.();
     await consumer.disconnect().catch(() => undefined);

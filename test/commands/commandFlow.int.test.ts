@@ -201,11 +201,11 @@ describe('commands', () => {
           : base.decodeCommand(type, version, data),
     };
     const logger = testLogger();
-    const recorder = new CommandStateRecorder({ client: r.log, pool: r.pool, catalog: base, logger });
+    const recorder = new CommandStateRecorder({ client: r.log, store: r.store, catalog: base, logger });
     await recorder.start();
     const today = new CommandWorker({
       client: r.log,
-      pool: r.pool,
+      store: r.store,
       catalog: base,
       recorder,
       logger,
@@ -233,7 +233,7 @@ describe('commands', () => {
 
       const upgraded = new CommandWorker({
         client: r.log,
-        pool: r.pool,
+        store: r.store,
         catalog: tomorrow,
         recorder,
         logger,

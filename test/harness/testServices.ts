@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { createLogger, type Logger } from '../../src/logger/index.ts';
 import { openLogClient, type LogClient } from '../../src/log/index.ts';
 
@@ -21,9 +21,11 @@ const withDatabase = (adminUrl: string, database: string): string => {
   return url.toString();
 };
 
+const created: string[] = [];
+
 /**
- * A database of this test file's own, created now and dropped after the file's tests.
- * Answers its connection string.
+ * A database of this test file's own, created now; every database a file created is dropped
+ * after its tests (test/harness/dropTestDatabases.ts, a setup file). Answers its connection string.
  */
 export const useTestDatabase = async (): Promise<string> => {
   const adminUrl = inject('databaseAdminUrl');
@@ -32,17 +34,21 @@ export const useTestDatabase = async (): Promise<string> => {
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
+    created.push(name);
   } finally {
     await admin.end();
   }
-  afterAll(async () => {
-    const dropper = new pg.Client({ connectionString: adminUrl });
-    await dropper.connect();
-    try {
-      await dropper.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await dropper.end();
-    }
-  });
   return withDatabase(adminUrl, name);
+};
+
+/** Drops the databases this file created (hooks registered inside hooks never run, hence a setup file). */
+export const dropTestDatabases = async (): Promise<void> => {
+  if (created.length === 0) return;
+  const dropper = new pg.Client({ connectionString: inject('databaseAdminUrl') });
+  await dropper.connect();
+  try {
+    for (const name of created.splice(0)) await dropper.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await dropper.end();
+  }
 };

@@ -1,0 +1,105 @@
+// The worker thread of runCommandLoad (commandLoad.ts): sends the planned commands over HTTP and
+// tails the events topic for events caused by them.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { commandOutcomeType, type CommandOutcome } from '../../src/commands/index.ts';
+import {
+  decodeEnvelope,
+  highWatermarks,
+  openLogClient,
+  readLog,
+  type OffsetVector,
+} from '../../src/log/index.ts';
+import { createLogger } from '../../src/logger/index.ts';
+import type { CommandTiming, LoadPlan, PlannedCommand } from './commandLoad.ts';
+
+const plan = workerData as LoadPlan;
+const now = () => performance.timeOrigin + performance.now();
+
+const client = openLogClient({
+  brokers: [...plan.brokers],
+  clientId: 'projectionist-bench',
+  prefix: plan.prefix,
+  logger: createLogger({ level: 'silent' }),
+});
+const seen = new Map<string, number>();
+const outcomes = new Map<string, 'applied' | 'rejected'>();
+const stopTail = new AbortController();
+
+const tail = async (from: OffsetVector) => {
+  for await (const batch of readLog({ client, topic: client.topics.events, from, signal: stopTail.signal })) {
+    const at = now();
+    for (const record of batch.records) {
+      const event = decodeEnvelope(record.value);
+      if (event.causationId === null) continue;
+      if (!seen.has(event.causationId)) seen.set(event.causationId, at);
+      if (event.type === commandOutcomeType)
+        outcomes.set(event.causationId, (event.data as CommandOutcome).status);
+    }
+  }
+};
+
+const send = async (command: PlannedCommand) => {
+  const postedAt = now();
+  try {
+    const res = await fetch(plan.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: command.body,
+    });
+    await res.arrayBuffer();
+    return { postedAt, answeredAt: now(), status: res.status };
+  } catch {
+    return { postedAt, answeredAt: now(), status: 0 };
+  }
+};
+
+const allSeen = async (commands: readonly PlannedCommand[], timeoutMs: number) => {
+  const deadline = now() + timeoutMs;
+  while (now() < deadline && !commands.every((c) => seen.has(c.id))) await sleep(20);
+};
+
+const sendAll = async (): Promise<Awaited<ReturnType<typeof send>>[]> => {
+  const { commands, pace } = plan;
+  const answers = new Array<Awaited<ReturnType<typeof send>>>(commands.length);
+  if (pace.kind === 'closed') {
+    let next = 0;
+    const clientLoop = async () => {
+      for (let i = next++; i < commands.length; i = next++) answers[i] = await send(commands[i]!);
+    };
+    await Promise.all(Array.from({ length: pace.clients }, clientLoop));
+    return answers;
+  }
+  // Open loop: each command leaves at its scheduled time whether or not earlier ones were answered.
+  const start = now();
+  const inFlight: Promise<void>[] = [];
+  for (const [i, command] of commands.entries()) {
+    const wait = start + (i * 1000) / pace.perSecond - now();
+    if (wait > 1) await sleep(wait);
+    inFlight.push(send(command).then((answer) => void (answers[i] = answer)));
+  }
+  await Promise.all(inFlight);
+  return answers;
+};
+
+const from = await highWatermarks({ client, topic: client.topics.events });
+const tailing = tail(from);
+try {
+  await Promise.all(plan.warmup.map(send));
+  await allSeen(plan.warmup, 60_000);
+  if (!plan.warmup.every((c) => seen.has(c.id)))
+    throw new Error('the warm-up commands were not applied within 60 s');
+  const answers = await sendAll();
+  await allSeen(plan.commands, plan.settleMs);
+  const timings: CommandTiming[] = plan.commands.map((c, i) => ({
+    ...answers[i]!,
+    seenAt: seen.get(c.id),
+    outcome: outcomes.get(c.id),
+  }));
+  parentPort?.postMessage(timings);
+} finally {
+  stopTail.abort();
+  await tailing;
+  await client.close();
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { openLogClient } from '../../src/log/index.ts';
+import { createLogger } from '../../src/logger/index.ts';
+import { startProjectionist, type Running } from '../../src/main.ts';
+import { freshDatabase } from './freshDatabase.ts';
+
+export type BenchProjectionist = {
+  readonly running: Running;
+  /** Where its HTTP server listens, e.g. http://127.0.0.1:41234. */
+  readonly baseUrl: string;
+  readonly brokers: readonly string[];
+  /** Its own topic prefix. */
+  readonly prefix: string;
+  /** Stops it, then deletes its topics, its consumer groups and its database. */
+  stop(): Promise<void>;
+};
+
+/** The broker benches run against. */
+export const benchBrokers = (process.env.PROJECTIONIST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+/** Deletes a prefix's topics and consumer groups, so repeated runs leave the broker as they found it. */
+const dropTopics = async (brokers: readonly string[], prefix: string) => {
+  const client = openLogClient({
+    brokers,
+    clientId: 'projectionist-bench',
+    prefix,
+    logger: createLogger({ level: 'silent' }),
+  });
+  try {
+    const admin = await client.admin();
+    const { groups } = await admin.listGroups();
+    const mine = groups.map((g) => g.groupId).filter((id) => id.startsWith(`${prefix}.`));
+    if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
+    await admin.deleteTopics({ topics: Object.values(client.topics) });
+  } finally {
+    await client.close();
+  }
+};
+
+/**
+ * A real Projectionist for a bench: a fresh database and topic prefix, command workers on, the
+ * HTTP server listening on a free port (the system picks it). `env` adds or overrides variables.
+ */
+export const startBenchProjectionist = async (
+  label: string,
+  env: Record<string, string> = {},
+): Promise<BenchProjectionist> => {
+  const database = await freshDatabase(label);
+  const prefix = `bench-${label}-${randomUUID().slice(0, 8)}`;
+  let running: Running;
+  try {
+    running = await startProjectionist({
+      env: {
+        PROJECTIONIST_KAFKA_BROKERS: benchBrokers.join(','),
+        PROJECTIONIST_TOPIC_PREFIX: prefix,
+        PROJECTIONIST_DATABASE_URL: database.url,
+        PROJECTIONIST_HTTP_HOST: '127.0.0.1',
+        PROJECTIONIST_HTTP_PORT: '0',
+        PROJECTIONIST_LOG_LEVEL: process.env.PROJECTIONIST_LOG_LEVEL ?? 'warn',
+        ...env,
+      },
+      http: 'listen',
+      workers: true,
+    });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const address = running.app?.server.address() as AddressInfo | null | undefined;
+  if (address === null || address === undefined) throw new Error('the HTTP server is not listening');
+  return {
+    running,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    brokers: benchBrokers,
+    prefix,
+    stop: async () => {
+      await running.stop();
+      await dropTopics(benchBrokers, prefix);
+      await database.drop();
+    },
+  };
+};

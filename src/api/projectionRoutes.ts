@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { z } from 'zod';
+import { ProjectionistError } from '../errors/index.ts';
+import { highWatermarks, offsetVectorToJson, type LogClient } from '../log/index.ts';
+import { activeVersion, listProjections, readRows, type ProjectionDefinition } from '../projections/index.ts';
+
+export type ProjectionRoutesOptions = {
+  client: LogClient;
+  pool: pg.Pool;
+  /** Every deployed projection version (the projections/ folder). */
+  definitions: readonly ProjectionDefinition[];
+};
+
+const name = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'expected a projection or table name');
+
+/** GET /projections (versions, states, lag) and GET /projections/:name/:table (rows by filter, keyset pages). */
+export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = async (app, options) => {
+  const { pool, client, definitions } = options;
+
+  app.get('/projections', async () => {
+    const hw = await highWatermarks({ client, topic: client.topics.events }).catch(() => undefined);
+    const projections = await listProjections({ pool, ...(hw === undefined ? {} : { highWatermarks: hw }) });
+    return {
+      projections: projections.map((p) => ({
+        name: p.name,
+        activeVersion: p.activeVersion,
+        versions: p.versions.map((v) => ({
+          version: v.version,
+          state: v.state,
+          definitionHash: v.definitionHash,
+          builtAt: v.builtAt?.toISOString() ?? null,
+          progress: v.progress,
+          positions: offsetVectorToJson(v.positions),
+          lag: v.lag?.toString() ?? null,
+        })),
+      })),
+    };
+  });
+
+  app.get(
+    '/projections/:name/:table',
+    {
+      schema: {
+        params: z.object({ name, table: name }),
+        querystring: z.record(z.string(), z.string()),
+      },
+    },
+    async (request) => {
+      const { limit, after, ...filters } = request.query;
+      const active = await activeVersion({ pool, projection: request.params.name });
+      const definition = definitions.find((d) => d.name === request.params.name && d.version === active);
+      if (definition === undefined)
+        throw new ProjectionistError('PRJ_NOT_FOUND', `no projection '${request.params.name}' serves reads`);
+      let pageSize: number | undefined;
+      if (limit !== undefined) {
+        pageSize = Number(limit);
+        if (!/^\d+$/.test(limit))
+          throw new ProjectionistError(
+            'PRJ_VALIDATION',
+            `limit must be a whole number from 1 to 1000 (got '${limit}')`,
+          );
+      }
+      return readRows({
+        pool,
+        definition,
+        table: request.params.table,
+        filters,
+        ...(after === undefined ? {} : { after }),
+        ...(pageSize === undefined ? {} : { limit: pageSize }),
+      });
+    },
+  );
+};

@@ -1,0 +1,50 @@
+import { decodeEnvelope, headerNames, type LogRecord } from '../log/index.ts';
+import type { EventDecoder } from './eventDecoder.ts';
+import type { ProjectionEvent } from './projectionTypes.ts';
+
+export type RecordOutcome =
+  | { readonly kind: 'event'; readonly event: ProjectionEvent }
+  /** A type the reader has no handler for: passed over without parsing its body. */
+  | { readonly kind: 'ignored' }
+  | { readonly kind: 'skipped'; readonly type: string | undefined; readonly reason: string }
+  | { readonly kind: 'wait'; readonly reason: string };
+
+/**
+ * Turns one record into an event for the handlers of `types`. Routes on the `pj-type` header
+ * first, so a record of a type nobody here reads costs no JSON parse. A record that is not an
+ * envelope is skipped with the reason, never dropped in silence.
+ */
+export const decodeRecord = (options: {
+  record: LogRecord;
+  types: ReadonlySet<string>;
+  decode: EventDecoder;
+}): RecordOutcome => {
+  const { record, types, decode } = options;
+  const headerType = record.headers[headerNames.type];
+  if (headerType !== undefined && !types.has(headerType)) return { kind: 'ignored' };
+  let envelope;
+  try {
+    envelope = decodeEnvelope(record.value);
+  } catch (error) {
+    return { kind: 'skipped', type: headerType, reason: (error as Error).message };
+  }
+  if (!types.has(envelope.type)) return { kind: 'ignored' };
+  const outcome = decode(envelope);
+  if (outcome.status === 'skip') return { kind: 'skipped', type: envelope.type, reason: outcome.reason };
+  if (outcome.status === 'wait') return { kind: 'wait', reason: outcome.reason };
+  if (!types.has(outcome.type)) return { kind: 'ignored' };
+  return {
+    kind: 'event',
+    event: {
+      type: outcome.type,
+      data: outcome.data,
+      eventId: envelope.eventId,
+      streamId: envelope.streamId,
+      time: envelope.time,
+      causationId: envelope.causationId,
+      correlationId: envelope.correlationId,
+      position: { partition: record.partition, offset: record.offset },
+      writtenVersion: envelope.version,
+    },
+  };
+};

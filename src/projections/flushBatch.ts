@@ -1,0 +1,58 @@
+import type pg from 'pg';
+import type { OffsetVector } from '../log/index.ts';
+import { renewLease, type Lease } from './acquireLease.ts';
+import { writeCheckpoints } from './checkpoints.ts';
+import type { QueuedSql, TableChanges } from './createBatchState.ts';
+import { inTransaction } from './inTransaction.ts';
+import { writeChanges, type WriteCounts } from './writeChanges.ts';
+
+export type FlushStats = WriteCounts & {
+  /** Raw statements run from `store.sql`. */
+  readonly statements: number;
+  readonly tookMs: number;
+};
+
+/**
+ * Writes a batch in one transaction: the lease check (fencing: a holder that was taken over
+ * fails here and writes nothing), every table's coalesced rows, the queued raw SQL, the
+ * checkpoints of the events the rows cover and the version's progress. Rows and checkpoints
+ * commit together or not at all, so a crash at any point resumes without losing or doubling
+ * an event.
+ */
+export const flushBatch = async (options: {
+  pool: pg.Pool;
+  lease: Lease;
+  changes: { readonly tables: readonly TableChanges[]; readonly sql: readonly QueuedSql[] };
+  positions: OffsetVector;
+  progress?: Readonly<Record<string, unknown>>;
+  /** Row count from which a table's rows go through COPY instead of one unnest() statement. */
+  copyThreshold: number;
+}): Promise<FlushStats> => {
+  const { pool, lease, changes, positions, progress, copyThreshold } = options;
+  const started = performance.now();
+  const counts = await inTransaction(pool, async (client) => {
+    await renewLease(client, lease);
+    const total: WriteCounts = { inserted: 0, upserted: 0, deleted: 0 };
+    for (const [i, tableChanges] of changes.tables.entries()) {
+      const written = await writeChanges({
+        client,
+        changes: tableChanges,
+        copyThreshold,
+        stageName: `pj_stage_${i}`,
+      });
+      total.inserted += written.inserted;
+      total.upserted += written.upserted;
+      total.deleted += written.deleted;
+    }
+    for (const statement of changes.sql) await client.query(statement.text, [...statement.params]);
+    await writeCheckpoints({ db: client, name: lease.name, version: lease.version, positions });
+    if (progress !== undefined)
+      await client.query(`update projectionist.versions set progress = $3 where name = $1 and version = $2`, [
+        lease.name,
+        lease.version,
+        JSON.stringify(progress),
+      ]);
+    return total;
+  });
+  return { ...counts, statements: changes.sql.length, tookMs: performance.now() - started };
+};

@@ -1,0 +1,115 @@
+import type pg from 'pg';
+import { ProjectionistError } from '../errors/index.ts';
+import { parseText, sqlTypes, toPgText, type JsonValue } from './columnTypes.ts';
+import { decodeRow, selectList } from './loadRows.ts';
+import type { ProjectionDefinition, Row, TableModel } from './projectionTypes.ts';
+import { qualifiedName, quoteIdentifier } from './schemaNames.ts';
+
+/** A row ready for JSON: bigint columns as decimal strings. */
+export type JsonRow = { readonly [column: string]: JsonValue };
+
+export type RowsPage = {
+  readonly rows: readonly JsonRow[];
+  /** Pass as `after` for the next page; null on the last one. */
+  readonly next: string | null;
+};
+
+const invalid = (message: string) => new ProjectionistError('PRJ_VALIDATION', message);
+
+const encodeCursor = (table: TableModel, row: Row): string =>
+  Buffer.from(JSON.stringify(table.primaryKey.map((c) => toPgText(c.type, row[c.name] ?? null)))).toString(
+    'base64url',
+  );
+
+const decodeCursor = (table: TableModel, cursor: string): string[] => {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('after: not a cursor this table gave');
+  }
+  if (!Array.isArray(values) || values.length !== table.primaryKey.length)
+    throw invalid('after: not a cursor this table gave');
+  return table.primaryKey.map((c, i) => {
+    const text = (values as unknown[])[i];
+    if (typeof text !== 'string' || !parseText(c.type, text).ok)
+      throw invalid('after: not a cursor this table gave');
+    return text;
+  });
+};
+
+const jsonRow = (row: Row): JsonRow =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
+
+/**
+ * One page of a projection table's rows, read through its stable view (the active version),
+ * filtered by column equality and ordered by primary key; `after` continues from a page's
+ * `next` cursor (keyset pagination: no offset scans). Every identifier is checked against the
+ * definition: an unknown table is PRJ_NOT_FOUND, an unknown column or a bad value, limit or
+ * cursor is PRJ_VALIDATION. A projection with no active version is PRJ_NOT_FOUND.
+ */
+export const readRows = async (options: {
+  pool: pg.Pool;
+  definition: ProjectionDefinition;
+  table: string;
+  filters?: Readonly<Record<string, string | number | boolean | null>>;
+  after?: string;
+  /** 1 to 1,000. Default 100. */
+  limit?: number;
+}): Promise<RowsPage> => {
+  const { pool, definition } = options;
+  const table = definition.model.tables.get(options.table);
+  if (table === undefined)
+    throw new ProjectionistError('PRJ_NOT_FOUND', `${definition.name} has no table ${options.table}`);
+  const limit = options.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
+    throw invalid('limit: expected a whole number from 1 to 1000');
+  const params: unknown[] = [];
+  const where: string[] = [];
+  for (const [name, value] of Object.entries(options.filters ?? {})) {
+    const column = table.columnsByName.get(name);
+    if (column === undefined) throw invalid(`${name}: not a column of ${table.name}`);
+    if (value === null) {
+      where.push(`t.${quoteIdentifier(name)} is null`);
+      continue;
+    }
+    const parsed = parseText(column.type, String(value));
+    if (!parsed.ok) throw invalid(`${name}: ${parsed.problem}`);
+    params.push(toPgText(column.type, parsed.value));
+    where.push(`t.${quoteIdentifier(name)} = $${params.length}::${sqlTypes[column.type]}`);
+  }
+  const keyColumns = table.primaryKey.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
+  if (options.after !== undefined) {
+    const values = decodeCursor(table, options.after);
+    const placeholders = table.primaryKey.map((c, i) => {
+      params.push(values[i]);
+      return `$${params.length}::${sqlTypes[c.type]}`;
+    });
+    where.push(`(${keyColumns}) > (${placeholders.join(', ')})`);
+  }
+  params.push(limit + 1);
+  const view = qualifiedName(definition.model.stableSchema, table.name);
+  const text =
+    `select ${selectList(table)} from ${view} as t` +
+    (where.length > 0 ? ` where ${where.join(' and ')}` : '') +
+    ` order by ${keyColumns} limit $${params.length}`;
+  let result;
+  try {
+    result = await pool.query<Record<string, unknown>>(text, params);
+  } catch (error) {
+    // 42P01: undefined_table, the view does not exist (no version is active, or it lacks this table).
+    if ((error as { code?: unknown }).code === '42P01')
+      throw new ProjectionistError(
+        'PRJ_NOT_FOUND',
+        `${definition.name}.${table.name} is not being served (no active version has it)`,
+      );
+    throw error;
+  }
+  const rows = result.rows.map((raw) => decodeRow(table, raw));
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(jsonRow),
+    next: rows.length > limit && last !== undefined ? encodeCursor(table, last) : null,
+  };
+};

@@ -1,0 +1,304 @@
+import { ProjectionistError } from '../errors/index.ts';
+import type { LogBatch, LogRecord, OffsetVector, Position } from '../log/index.ts';
+import {
+  rowMiss,
+  type BatchState,
+  type LoadPlan,
+  type QueuedSql,
+  type TableChanges,
+} from './createBatchState.ts';
+import type { Emitter } from './createEmitter.ts';
+import { decodeRecord } from './decodeRecord.ts';
+import type { EventDecoder } from './eventDecoder.ts';
+import type { FlushStats } from './flushBatch.ts';
+import type {
+  ProjectionDefinition,
+  ProjectionEvent,
+  ProjectionHandler,
+  Row,
+  TableModel,
+  TablesSpec,
+} from './projectionTypes.ts';
+import type { ProjectorEvents } from './projectorEvents.ts';
+
+export type BatchLimits = {
+  /** Rows held in memory; reaching it flushes and empties the cache. Default 50,000 rows. */
+  readonly maxRows: number;
+  /** Records read before a flush. Default 20,000 records. */
+  readonly maxEvents: number;
+  /** Longest an applied event waits for its flush while the log is quiet. Default 100 ms. */
+  readonly maxDelayMs: number;
+  /** Rows of one table from which a flush uses COPY rather than one unnest() statement. Default 1,000. */
+  readonly copyThreshold: number;
+};
+
+export const defaultBatchLimits = {
+  maxRows: 50_000,
+  maxEvents: 20_000,
+  maxDelayMs: 100,
+  copyThreshold: 1_000,
+} as const satisfies BatchLimits;
+
+/** Where the rows come from and go to: the tables, or a fake in unit tests. */
+export type BatchSink = {
+  load(table: TableModel, keys: readonly Row[]): Promise<Row[]>;
+  flush(
+    changes: { readonly tables: readonly TableChanges[]; readonly sql: readonly QueuedSql[] },
+    positions: OffsetVector,
+  ): Promise<FlushStats>;
+};
+
+export type RunOutcome =
+  /** The batches ended (a replay reached its target); all is flushed. */
+  | { readonly status: 'ended' }
+  /** The signal stopped them; all that was applied is flushed. */
+  | { readonly status: 'stopped' }
+  /** An event is newer than this code; everything before it is flushed. */
+  | { readonly status: 'waiting'; readonly position: Position; readonly reason: string };
+
+type Pending = { readonly event: ProjectionEvent; readonly handler: ProjectionHandler<TablesSpec> };
+
+const handlerFailed = (definition: ProjectionDefinition, event: ProjectionEvent, cause: unknown) => {
+  const { partition, offset } = event.position;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new ProjectionistError(
+    'PRJ_HANDLER_FAILED',
+    `${definition.name} v${definition.version}: the ${event.type} handler failed at partition ${partition} offset ${offset}: ${message}`,
+    {
+      cause,
+      details: {
+        projection: definition.name,
+        version: definition.version,
+        type: event.type,
+        eventId: event.eventId,
+        partition,
+        offset: offset.toString(),
+      },
+    },
+  );
+};
+
+/**
+ * The apply/flush loop shared by the live projector and replays. For each batch of records: route
+ * and decode, ask every handler which rows it will read, load those of them not in memory with
+ * one query per table, apply the events in log order, and flush the coalesced rows with the
+ * positions they cover when a limit is reached, when the log goes quiet, and at the end.
+ * `positions` (next offset per partition) starts at the checkpoints and is advanced in place.
+ */
+export const runBatches = async (options: {
+  definition: ProjectionDefinition;
+  decode: EventDecoder;
+  batches: AsyncIterable<LogBatch>;
+  state: BatchState;
+  positions: Map<number, bigint>;
+  sink: BatchSink;
+  limits: BatchLimits;
+  emitter: Emitter<ProjectorEvents>;
+  /** Stops the reader behind `batches`, so that a read in flight ends (its `next()` settles). */
+  abortReader?: () => void;
+  /** Positions the batches are known to reach when they end (a replay's target). */
+  endPositions?: OffsetVector;
+  signal?: AbortSignal;
+}): Promise<RunOutcome> => {
+  const { definition, decode, state, positions, sink, limits, emitter, signal } = options;
+  const { name, version } = definition;
+  const types = new Set(Object.keys(definition.handlers));
+  const counts = { applied: 0, ignored: 0, skipped: 0, loaded: 0, lateLoads: 0, records: 0 };
+  let unflushed = false;
+
+  const flush = async () => {
+    const stats = await sink.flush(state.changes(), new Map(positions));
+    state.committed();
+    emitter.emit('projector:batch', {
+      name,
+      version,
+      applied: counts.applied,
+      ignored: counts.ignored,
+      skipped: counts.skipped,
+      loaded: counts.loaded,
+      lateLoads: counts.lateLoads,
+      inserted: stats.inserted,
+      upserted: stats.upserted,
+      deleted: stats.deleted,
+      statements: stats.statements,
+      positions: new Map(positions),
+      flushMs: stats.tookMs,
+    });
+    Object.assign(counts, { applied: 0, ignored: 0, skipped: 0, loaded: 0, lateLoads: 0, records: 0 });
+    unflushed = false;
+  };
+
+  const load = async (plan: LoadPlan) => {
+    for (const [table, keys] of plan) {
+      const model = definition.model.tables.get(table);
+      if (model === undefined || keys.size === 0) continue;
+      const rows = await sink.load(model, [...keys.values()]);
+      state.accept(table, keys, rows);
+      counts.loaded += rows.length;
+    }
+  };
+
+  /** Applies one event; 'miss' when it read a row that is not in memory (its effects must be undone). */
+  const applyOne = ({ event, handler }: Pending): 'done' | 'miss' => {
+    const before = state.missed();
+    try {
+      handler.apply(event, state.store);
+    } catch (error) {
+      if (error === rowMiss) return 'miss';
+      throw handlerFailed(definition, event, error);
+    }
+    // A handler that caught the miss itself computed from a row it could not see.
+    return state.missed() > before ? 'miss' : 'done';
+  };
+
+  /**
+   * Loads the chunk's declared rows, then applies its events in order. A handler that reads a
+   * row it did not declare is undone; the rest of the chunk is probed for such rows too, so one
+   * more load (a query per table) serves them all, and the handler runs again.
+   */
+  const applyChunk = async (chunk: Pending[], plan: LoadPlan) => {
+    await load(plan);
+    plan.clear();
+    state.forget();
+    let i = 0;
+    while (i < chunk.length) {
+      const pending = chunk[i] as Pending;
+      const mark = state.mark();
+      if (applyOne(pending) === 'done') {
+        state.forget();
+        i++;
+        continue;
+      }
+      state.undo(mark);
+      for (const probe of chunk.slice(i + 1)) {
+        const before = state.mark();
+        try {
+          if (applyOne(probe) === 'miss') state.undo(before);
+        } catch {
+          state.undo(before);
+        }
+      }
+      state.undo(mark);
+      await load(state.takeMisses());
+      counts.lateLoads++;
+    }
+    counts.applied += chunk.length;
+    chunk.length = 0;
+  };
+
+  const keysOf = (pending: Pending, plan: LoadPlan): number => {
+    try {
+      return state.plan(pending.handler.keys(pending.event), plan);
+    } catch (error) {
+      throw handlerFailed(definition, pending.event, error);
+    }
+  };
+
+  const processBatch = async (batch: LogBatch): Promise<RunOutcome | undefined> => {
+    const chunk: Pending[] = [];
+    const plan: LoadPlan = new Map();
+    let planned = 0;
+    const position = (record: LogRecord) => ({ partition: batch.partition, offset: record.offset });
+    for (const record of batch.records) {
+      counts.records++;
+      unflushed = true;
+      const outcome = decodeRecord({ record, types, decode });
+      if (outcome.kind === 'ignored') {
+        counts.ignored++;
+        continue;
+      }
+      if (outcome.kind === 'skipped') {
+        counts.skipped++;
+        emitter.emit('projector:skipped', {
+          name,
+          version,
+          position: position(record),
+          type: outcome.type,
+          reason: outcome.reason,
+        });
+        continue;
+      }
+      if (outcome.kind === 'wait') {
+        await applyChunk(chunk, plan);
+        positions.set(batch.partition, record.offset);
+        await flush();
+        return { status: 'waiting', position: position(record), reason: outcome.reason };
+      }
+      const handler = definition.handlers[outcome.event.type] as ProjectionHandler<TablesSpec>;
+      const pending = { event: outcome.event, handler };
+      let mine: LoadPlan = new Map();
+      let added = keysOf(pending, mine);
+      if (state.size() + planned + added > limits.maxRows && (chunk.length > 0 || state.size() > 0)) {
+        // The cache bound: apply and flush what came before this record, then start over empty.
+        await applyChunk(chunk, plan);
+        positions.set(batch.partition, record.offset);
+        await flush();
+        state.evict();
+        planned = 0;
+        mine = new Map();
+        added = keysOf(pending, mine);
+      }
+      for (const [table, keys] of mine) {
+        const into = plan.get(table) ?? new Map<string, Row>();
+        for (const [text, key] of keys) into.set(text, key);
+        plan.set(table, into);
+      }
+      planned += added;
+      chunk.push(pending);
+    }
+    await applyChunk(chunk, plan);
+    // A batch may hold no record at all (only transaction markers): its position still counts.
+    if (batch.next > (positions.get(batch.partition) ?? 0n)) unflushed = true;
+    positions.set(batch.partition, batch.next);
+    if (counts.records >= limits.maxEvents || state.size() >= limits.maxRows) {
+      await flush();
+      if (state.size() >= limits.maxRows) state.evict();
+    }
+    return undefined;
+  };
+
+  const iterator = options.batches[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<LogBatch>> | undefined;
+  try {
+    for (;;) {
+      next ??= iterator.next();
+      let result: IteratorResult<LogBatch> | 'quiet';
+      if (unflushed) {
+        let timer: NodeJS.Timeout | undefined;
+        const quiet = new Promise<'quiet'>((resolve) => {
+          timer = setTimeout(resolve, limits.maxDelayMs, 'quiet');
+        });
+        result = await Promise.race([next, quiet]);
+        clearTimeout(timer);
+      } else result = await next;
+      if (result === 'quiet') {
+        await flush();
+        continue;
+      }
+      next = undefined;
+      if (result.done === true) break;
+      const waiting = await processBatch(result.value);
+      if (waiting !== undefined) return waiting;
+      if (signal?.aborted === true) break;
+    }
+    const stopped = signal?.aborted === true;
+    if (!stopped) {
+      for (const [partition, end] of options.endPositions ?? []) {
+        if (end > (positions.get(partition) ?? 0n)) {
+          positions.set(partition, end);
+          unflushed = true;
+        }
+      }
+    }
+    if (unflushed) await flush();
+    return stopped ? { status: 'stopped' } : { status: 'ended' };
+  } finally {
+    // A read still in flight (a tail waiting for records) ends only when its reader is aborted;
+    // return() would otherwise queue behind it for good.
+    if (next !== undefined) {
+      options.abortReader?.();
+      await next.catch(() => undefined);
+    }
+    await iterator.return?.();
+  }
+};

@@ -1,0 +1,98 @@
+import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import pg from 'pg';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
+import { Projector, replayProjection } from '../../src/projections/index.ts';
+import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
+import { ledgerProjection } from './fixtures/ledgerProjection.ts';
+import { appendAll } from './support/appendAll.ts';
+import { ledgerEvents } from './support/ledgerEvents.ts';
+import { tableChecksums } from './support/tableChecksum.ts';
+import { testDecoder } from './support/testDecoder.ts';
+
+/** Speaks the readers' assignment protocol, so that it can join a reader's group and upset it. */
+const intruderAssigner: PartitionAssigner = () => ({
+  name: 'ProjectionistChosenPartitions',
+  version: 1,
+  assign: ({ members }) =>
+    Promise.resolve(
+      members.map((member) => ({
+        memberId: member.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: {},
+          userData: Buffer.alloc(0),
+        }),
+      })),
+    ),
+  protocol: ({ topics }) => ({
+    name: 'ProjectionistChosenPartitions',
+    metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+  }),
+});
+
+describe('a projector whose reader is rebalanced', () => {
+  let databaseUrl: string;
+  let pool: pg.Pool;
+  let client: LogClient;
+
+  beforeAll(async () => {
+    databaseUrl = await useTestDatabase();
+  });
+  beforeEach(async () => {
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
+    client = testLogClient(testPrefix('rebal'));
+    await ensureTopics({ client, eventsPartitions: 3, commandsPartitions: 1, replicationFactor: 1 });
+  });
+  afterEach(async () => {
+    await client.close();
+    await pool.end();
+  });
+
+  it('applies no event twice when its reader has to join its group again', async () => {
+    await appendAll(client, ledgerEvents({ count: 1_500, accounts: 90, seed: 21 }));
+    const definition = ledgerProjection(1);
+    const projector = new Projector({ pool, client, definition, decode: testDecoder, leaseTtlMs: 5_000 });
+    const caughtUp = projector.events.once('projector:caught-up');
+    await projector.start();
+    try {
+      await caughtUp;
+      // the tail's reader is the one group of this prefix; another member joining it forces a
+      // rebalance, and its leaving another, each of which starts the reader's offsets over
+      const admin = await client.admin();
+      let groupId: string | undefined;
+      for (let tries = 0; groupId === undefined && tries < 100; tries++) {
+        const { groups } = await admin.listGroups();
+        groupId = groups.find((g) => g.groupId.startsWith(`${client.prefix}.reader.`))?.groupId;
+        if (groupId === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      if (groupId === undefined) throw new Error('no reader group');
+      const intruder = client.kafka.consumer({
+        groupId,
+        partitionAssigners: [intruderAssigner],
+        sessionTimeout: 10_000,
+      });
+      await intruder.connect();
+      await intruder.subscribe({ topic: client.topics.events });
+      await intruder.run({ eachBatch: () => Promise.resolve() });
+      await new Promise((r) => setTimeout(r, 1_000));
+      await intruder.disconnect();
+
+      const total = [...(await highWatermarks({ client, topic: client.topics.events })).values()].reduce(
+        (a, b) => a + b,
+        0n,
+      );
+      const more = ledgerEvents({ count: 300, accounts: 90, seed: 22 });
+      const flushedAll = projector.events.once('projector:batch', {
+        filter: (b) => [...b.positions.values()].reduce((a, c) => a + c, 0n) >= total + 300n,
+      });
+      await appendAll(client, more);
+      await flushedAll;
+    } finally {
+      await projector.stop();
+    }
+    const until = await highWatermarks({ client, topic: client.topics.events });
+    await replayProjection({ pool, client, definition: ledgerProjection(2), decode: testDecoder, until });
+    expect(await tableChecksums(pool, definition)).toEqual(await tableChecksums(pool, ledgerProjection(2)));
+  });
+});
