@@ -13,6 +13,7 @@ import {
 import { loadConfig, type Config } from './config/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
+import { markEnvironment } from './staging/index.ts';
 
 export type Running = {
   readonly config: Config;
@@ -76,6 +77,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       );
 
     const catalog = catalogFromContracts(contractRegistry);
+    if (config.environment !== 'development') await markEnvironment(pool, config.environment);
     const store = createCommandStore({ pool, prefix: config.topics.prefix });
     await store.migrate();
     if (options.workers ?? true) {

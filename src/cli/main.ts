@@ -7,6 +7,7 @@ import { checkTopics, findTruncation } from '../log/index.ts';
 import { exitCodes } from './exitCodes.ts';
 import { runDeadLetters } from './runDeadLetters.ts';
 import { runDemo } from './runDemo.ts';
+import { runStagingRefresh } from './runStagingRefresh.ts';
 
 const usage = `usage: projectionist <command> [options]
 
@@ -16,6 +17,7 @@ commands:
   dead-letters list              every dead letter, judged again by the current contracts
   dead-letters redrive [--offset N ...]
                                  send re-drivable dead letters back to the commands topic
+  staging refresh [--json]       rebuild the staging database from the production log, anonymized
   demo             append a few events and read them back
   help             this text
 
@@ -85,6 +87,15 @@ const main = async (argv: string[]): Promise<number> => {
         await running.stop();
       }
     }
+    case 'staging': {
+      if (sub !== 'refresh') break;
+      const running = await startProjectionist({ workers: false, http: false });
+      try {
+        return await runStagingRefresh({ running, json: values.json === true, print });
+      } finally {
+        await running.stop();
+      }
+    }
     case 'demo': {
       const running = await startProjectionist({ workers: false, http: false });
       try {
@@ -112,7 +123,12 @@ try {
     process.exitCode = exitCodes.usage;
   } else if (
     isProjectionistError(error) &&
-    ['PRJ_LOG_TRUNCATED', 'PRJ_TOPIC_MISCONFIGURED'].includes(error.code)
+    [
+      'PRJ_LOG_TRUNCATED',
+      'PRJ_TOPIC_MISCONFIGURED',
+      'PRJ_STAGING_REFUSED',
+      'PRJ_STAGING_KEY_MISSING',
+    ].includes(error.code)
   ) {
     process.stderr.write(`projectionist: refused (${error.code}): ${error.message}\n`);
     process.exitCode = exitCodes.refused;

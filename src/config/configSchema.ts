@@ -63,6 +63,8 @@ export const configSchema = z.object({
   PROJECTIONIST_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
+  /** What this deployment's database is: development, staging or production. A production database is never a staging target. Default development. */
+  PROJECTIONIST_ENVIRONMENT: z.enum(['development', 'staging', 'production']).default('development'),
   /** Consumer session timeout of the command workers: how soon a dead worker's partitions move. Default 30000 ms (broker minimum 6000). */
   PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS: integer(1_000, 3_600_000).default(30_000),
   /** Build a deployed projection version that has no tables yet, automatically. Default true. */
@@ -83,4 +85,5 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof configSchema>['PROJECTIONIST_LOG_LEVEL'];
   autoRebuild: boolean;
   workerSessionTimeoutMs: number;
+  environment: 'development' | 'staging' | 'production';
 }>;

@@ -51,5 +51,6 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
     logLevel: c.PROJECTIONIST_LOG_LEVEL,
     autoRebuild: c.PROJECTIONIST_AUTO_REBUILD,
     workerSessionTimeoutMs: c.PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS,
+    environment: c.PROJECTIONIST_ENVIRONMENT,
   });
 };

@@ -33,16 +33,17 @@ export const decodeRecord = (options: {
   if (outcome.status === 'skip') return { kind: 'skipped', type: envelope.type, reason: outcome.reason };
   if (outcome.status === 'wait') return { kind: 'wait', reason: outcome.reason };
   if (!types.has(outcome.type)) return { kind: 'ignored' };
+  const seen = outcome.envelope ?? envelope;
   return {
     kind: 'event',
     event: {
       type: outcome.type,
       data: outcome.data,
-      eventId: envelope.eventId,
-      streamId: envelope.streamId,
-      time: envelope.time,
-      causationId: envelope.causationId,
-      correlationId: envelope.correlationId,
+      eventId: seen.eventId,
+      streamId: seen.streamId,
+      time: seen.time,
+      causationId: seen.causationId,
+      correlationId: seen.correlationId,
       position: { partition: record.partition, offset: record.offset },
       writtenVersion: envelope.version,
     },

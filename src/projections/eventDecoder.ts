@@ -6,7 +6,16 @@ import type { Envelope } from '../log/index.ts';
  * takes it); it is never skipped.
  */
 export type DecodeOutcome =
-  | { readonly status: 'ok'; readonly type: string; readonly data: unknown }
+  | {
+      readonly status: 'ok';
+      readonly type: string;
+      readonly data: unknown;
+      /**
+       * The envelope whose ids, stream and time the handlers see, when the decoder rewrote them
+       * (the staging filter pseudonymizes stream ids); default the record's own.
+       */
+      readonly envelope?: Envelope;
+    }
   | { readonly status: 'skip'; readonly reason: string }
   | { readonly status: 'wait'; readonly reason: string };
 

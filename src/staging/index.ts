@@ -6,3 +6,5 @@ export type { DropReason, StagingSummary, TypeSummary } from './StagingSummary.t
 export type { MetadataRule, StagingPolicy } from './StagingPolicy.ts';
 export { defaultPolicy } from './defaultPolicy.ts';
 export { strategies, isStrategy, type Strategy } from './strategies.ts';
+export { refreshStaging, type StagingRefreshResult } from './refreshStaging.ts';
+export { guardStagingTarget, markEnvironment } from './guardStagingTarget.ts';

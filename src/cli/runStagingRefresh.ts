@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { contractRegistry } from '../../events/index.ts';
+import { projections } from '../../projections/index.ts';
+import { ProjectionistError } from '../errors/index.ts';
+import { highWatermarks, offsetDistance } from '../log/index.ts';
+import { createEmitter, type ProjectorEvents } from '../projections/index.ts';
+import { refreshStaging } from '../staging/index.ts';
+import type { Running } from '../main.ts';
+import { exitCodes } from './exitCodes.ts';
+import { formatTable } from './formatTable.ts';
+import { renderProgress } from './renderProgress.ts';
+
+/** `staging refresh`: rebuild the staging database from the production log through the PII filter. */
+export const runStagingRefresh = async (options: {
+  running: Running;
+  json: boolean;
+  print: (line: string) => void;
+}): Promise<number> => {
+  const { running, print, json } = options;
+  const url = running.config.staging.databaseUrl;
+  if (url === undefined)
+    throw new ProjectionistError(
+      'PRJ_CONFIG_INVALID',
+      'PROJECTIONIST_STAGING_DATABASE_URL is not set: there is no staging target',
+    );
+  const staging = new pg.Pool({ connectionString: url, max: 4 });
+  const emitter = createEmitter<ProjectorEvents>();
+  const target = await highWatermarks({ client: running.log, topic: running.log.topics.events });
+  const total = offsetDistance(new Map(), target);
+  let lastPrint = 0;
+  emitter.on('projector:batch', (batch) => {
+    if (json || Date.now() - lastPrint < 500) return;
+    lastPrint = Date.now();
+    const done = offsetDistance(new Map(), batch.positions);
+    process.stderr.write(
+      `\r${batch.name} v${batch.version} ${renderProgress(done, total)} ${done}/${total} events`,
+    );
+  });
+  try {
+    const result = await refreshStaging({
+      production: running.pool,
+      staging,
+      client: running.log,
+      registry: contractRegistry,
+      definitions: projections,
+      key: running.config.staging.key,
+      emitter,
+    });
+    if (!json) process.stderr.write('\n');
+    if (json) {
+      print(
+        JSON.stringify({
+          ...result,
+          target: Object.fromEntries([...result.target].map(([p, o]) => [p, o.toString()])),
+        }),
+      );
+      return exitCodes.ok;
+    }
+    print(
+      `staging refreshed in ${(result.tookMs / 1000).toFixed(1)} s: ${result.projections.map((p) => `${p.name} v${p.version}`).join(', ')}`,
+    );
+    print(
+      formatTable(
+        ['type', 'passed', 'dropped', 'stripped fields'],
+        Object.entries(result.summary.types).map(([type, t]) => [
+          type,
+          String(t.passed),
+          Object.entries(t.dropped)
+            .map(([why, n]) => `${why}: ${n}`)
+            .join(', ') || '0',
+          Object.entries(t.strippedFields)
+            .map(([f, n]) => `${f}: ${n}`)
+            .join(', ') || '-',
+        ]),
+      ),
+    );
+    return exitCodes.ok;
+  } finally {
+    await staging.end();
+  }
+};

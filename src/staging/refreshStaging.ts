@@ -1,0 +1,150 @@
+import type pg from 'pg';
+import type { ContractRegistry } from '../contracts/index.ts';
+import { highWatermarks, type LogClient, type OffsetVector } from '../log/index.ts';
+import {
+  activateVersion,
+  activeVersion,
+  contractsDecoder,
+  createEmitter,
+  createIndexes,
+  listProjections,
+  replayProjection,
+  setVersionState,
+  type EventDecoder,
+  type Emitter,
+  type ProjectionDefinition,
+  type ProjectorEvents,
+} from '../projections/index.ts';
+import { createStagingFilter } from './createStagingFilter.ts';
+import { guardStagingTarget, markEnvironment } from './guardStagingTarget.ts';
+import type { StagingPolicy } from './StagingPolicy.ts';
+import type { StagingSummary, TypeSummary } from './StagingSummary.ts';
+
+export type StagingRefreshResult = {
+  readonly projections: readonly {
+    readonly name: string;
+    readonly version: number;
+    readonly tookMs: number;
+  }[];
+  readonly target: OffsetVector;
+  readonly summary: StagingSummary;
+  readonly tookMs: number;
+};
+
+/**
+ * One summary for the whole refresh: each projection's filter sees every event of the types it
+ * reads once, so per type the largest count over the projections is the number of events.
+ */
+const mergeSummaries = (summaries: readonly StagingSummary[]): StagingSummary => {
+  const types: Record<string, TypeSummary> = {};
+  for (const s of summaries)
+    for (const [type, t] of Object.entries(s.types)) {
+      const seen = types[type];
+      if (
+        seen === undefined ||
+        t.passed + Object.values(t.dropped).reduce((a, b) => a + (b ?? 0), 0) >
+          seen.passed + Object.values(seen.dropped).reduce((a, b) => a + (b ?? 0), 0)
+      )
+        types[type] = t;
+    }
+  const values = Object.values(types);
+  return {
+    passed: values.reduce((a, t) => a + t.passed, 0),
+    dropped: values.reduce((a, t) => a + Object.values(t.dropped).reduce((x, y) => x + (y ?? 0), 0), 0),
+    types,
+  };
+};
+
+/**
+ * Builds every projection version active in production into the staging database from the
+ * production events topic, through the fail-closed PII filter, then points the staging stable
+ * views at them. Reads without committing any offset in production (readers use throwaway
+ * groups and delete them). Incremental: the staging side keeps its own checkpoints, so a second
+ * run continues where the first stopped. Refuses a target that is the production database, and
+ * a missing or short key, before reading anything.
+ */
+export const refreshStaging = async (options: {
+  production: pg.Pool;
+  staging: pg.Pool;
+  client: LogClient;
+  registry: ContractRegistry;
+  definitions: readonly ProjectionDefinition[];
+  key: string | undefined;
+  policy?: StagingPolicy;
+  emitter?: Emitter<ProjectorEvents>;
+  signal?: AbortSignal;
+}): Promise<StagingRefreshResult> => {
+  const started = performance.now();
+  await guardStagingTarget({ production: options.production, staging: options.staging });
+  // Fails on a missing key before anything is read.
+  createStagingFilter({
+    registry: options.registry,
+    key: options.key,
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  await markEnvironment(options.staging, 'staging');
+
+  const active: ProjectionDefinition[] = [];
+  for (const p of await listProjections({ pool: options.production })) {
+    const version = await activeVersion({ pool: options.production, projection: p.name });
+    const definition = options.definitions.find((d) => d.name === p.name && d.version === version);
+    if (definition !== undefined) active.push(definition);
+  }
+  const target = await highWatermarks({ client: options.client, topic: options.client.topics.events });
+  const upcast = contractsDecoder(options.registry);
+  const emitter = options.emitter ?? createEmitter<ProjectorEvents>();
+  const summaries: StagingSummary[] = [];
+  const done: { name: string; version: number; tookMs: number }[] = [];
+  for (const definition of active) {
+    const filter = createStagingFilter({
+      registry: options.registry,
+      key: options.key,
+      ...(options.policy ? { policy: options.policy } : {}),
+    });
+    const decode: EventDecoder = (envelope) => {
+      const verdict = filter.filter(envelope);
+      if (verdict.status === 'drop') return { status: 'skip', reason: `staging filter: ${verdict.reason}` };
+      const outcome = upcast(verdict.envelope);
+      return outcome.status === 'ok' ? { ...outcome, envelope: verdict.envelope } : outcome;
+    };
+    const result = await replayProjection({
+      pool: options.staging,
+      client: options.client,
+      definition,
+      decode,
+      until: target,
+      emitter,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (result.status === 'stopped') break;
+    await createIndexes({ db: options.staging, definition });
+    await setVersionState({
+      db: options.staging,
+      name: definition.name,
+      version: definition.version,
+      state: { status: 'catching-up' },
+      onlyFrom: 'building',
+    });
+    await activateVersion({
+      pool: options.staging,
+      projection: definition.name,
+      version: definition.version,
+      actor: 'staging refresh',
+    });
+    summaries.push(filter.summary());
+    done.push({ name: definition.name, version: definition.version, tookMs: result.tookMs });
+  }
+  const summary = mergeSummaries(summaries);
+  await options.staging.query(
+    `create table if not exists projectionist_environment.refreshes (id bigserial primary key, finished_at timestamptz not null default now(), target jsonb not null, projections jsonb not null, summary jsonb not null)`,
+  );
+  await options.staging.query(
+    `insert into projectionist_environment.refreshes (target, projections, summary) values ($1, $2, $3)`,
+    [
+      JSON.stringify(Object.fromEntries([...target].map(([p, o]) => [p, o.toString()]))),
+      JSON.stringify(done),
+      JSON.stringify(summary),
+    ],
+  );
+  return { projections: done, target, summary, tookMs: performance.now() - started };
+};
