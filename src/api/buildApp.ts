@@ -1,5 +1,11 @@
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import swagger from '@fastify/swagger';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Logger } from '../logger/index.ts';
 import { commandRoutes, type CommandRoutesOptions } from './commandRoutes.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
@@ -39,6 +45,19 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       problemOf('PRJ_NOT_FOUND', `no route ${request.method} ${request.url}`, { instance: request.url }),
     ),
   );
+  // OpenAPI, generated from the same zod schemas that validate requests: GET /docs/openapi.json.
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Projectionist',
+        version: '0.1.0',
+        description: 'Commands, projection reads and operator routes.',
+      },
+      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/docs/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(healthRoutes, { readiness: options.readiness });
   await app.register(commandRoutes, options.commands);
   await app.register(projectionRoutes, options.projections);
