@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../logger/index.ts';
 import { commandRoutes, type CommandRoutesOptions } from './commandRoutes.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
+import { countRequests, metricsRoutes, type RequestCounts } from './metricsRoutes.ts';
 import { projectionRoutes, type ProjectionRoutesOptions } from './projectionRoutes.ts';
 import { problemHandler, problemOf, sendProblem } from './problem.ts';
 
@@ -36,6 +37,8 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const requests: RequestCounts = new Map();
+  countRequests(app as unknown as FastifyInstance, requests);
   app.setErrorHandler(problemHandler(options.logger));
   // Only JSON bodies: text/plain is answered 415 like any other type, not parsed as a string.
   app.removeContentTypeParser('text/plain');
@@ -61,6 +64,11 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   await app.register(healthRoutes, { readiness: options.readiness });
   await app.register(commandRoutes, options.commands);
   await app.register(projectionRoutes, options.projections);
+  await app.register(metricsRoutes, {
+    client: options.projections.client,
+    pool: options.projections.pool,
+    requests,
+  });
   await app.ready();
   return app as unknown as App;
 };

@@ -28,3 +28,26 @@ describe('the OpenAPI document', () => {
     }
   });
 });
+
+describe('the metrics endpoint', () => {
+  it('counts answered requests by route and status, in the Prometheus text format', async () => {
+    const r = await startProjectionist({ env: testEnv(await useTestDatabase()), http: true, workers: false });
+    try {
+      await r.app!.inject({ method: 'GET', url: '/healthz' });
+      await r.app!.inject({ method: 'POST', url: '/commands', payload: { nonsense: true } });
+      const res = await r.app!.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/plain');
+      expect(res.body).toContain(
+        'projectionist_http_requests_total{method="GET",route="/healthz",status="200"} 1',
+      );
+      expect(res.body).toContain(
+        'projectionist_http_requests_total{method="POST",route="/commands",status="400"} 1',
+      );
+      expect(res.body).toMatch(/projectionist_events_high_watermark\{partition="0"\} \d+/);
+      expect(res.body).toMatch(/process_resident_memory_bytes \d+/);
+    } finally {
+      await r.stop();
+    }
+  });
+});
