@@ -13,6 +13,7 @@ import {
 import { loadConfig, type Config } from './config/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
+import { migrateRegistry } from './projections/index.ts';
 import { markEnvironment } from './staging/index.ts';
 
 export type Running = {
@@ -80,6 +81,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
     if (config.environment !== 'development') await markEnvironment(pool, config.environment);
     const store = createCommandStore({ pool, prefix: config.topics.prefix });
     await store.migrate();
+    await migrateRegistry({ pool });
     if (options.workers ?? true) {
       const recorder = new CommandStateRecorder({
         client: log,

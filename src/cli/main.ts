@@ -6,13 +6,16 @@ import { startProjectionist } from '../main.ts';
 import { checkTopics, findTruncation } from '../log/index.ts';
 import { exitCodes } from './exitCodes.ts';
 import { runDeadLetters } from './runDeadLetters.ts';
+import { projections } from '../../projections/index.ts';
 import { runDemo } from './runDemo.ts';
+import { runStatus } from './runStatus.ts';
 import { runStagingRefresh } from './runStagingRefresh.ts';
 
 const usage = `usage: projectionist <command> [options]
 
 commands:
   serve            run Projectionist (topics, workers, projections, HTTP) until SIGTERM
+  status [--json] [--follow]     projections and versions: state, lag, rebuild progress, drift
   topics check     report topics whose config would lose history, and truncated partitions
   dead-letters list              every dead letter, judged again by the current contracts
   dead-letters redrive [--offset N ...]
@@ -31,7 +34,11 @@ const main = async (argv: string[]): Promise<number> => {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { json: { type: 'boolean' }, offset: { type: 'string', multiple: true } },
+    options: {
+      json: { type: 'boolean' },
+      follow: { type: 'boolean' },
+      offset: { type: 'string', multiple: true },
+    },
   });
   const [verb, sub] = positionals;
   switch (verb) {
@@ -67,6 +74,24 @@ const main = async (argv: string[]): Promise<number> => {
             print('topics ok: the events topic keeps all history');
         }
         return problems.length + truncated.length === 0 ? exitCodes.ok : exitCodes.refused;
+      } finally {
+        await running.stop();
+      }
+    }
+    case 'status': {
+      const running = await startProjectionist({ workers: false, http: false });
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      try {
+        return await runStatus({
+          pool: running.pool,
+          client: running.log,
+          definitions: projections,
+          json: values.json === true,
+          follow: values.follow === true,
+          print,
+          signal: stop.signal,
+        });
       } finally {
         await running.stop();
       }
