@@ -1,5 +1,5 @@
 import { ProjectionistError } from '../errors/index.ts';
-import { normalizeValue, toPgText, type ColumnValue } from './columnTypes.ts';
+import { normalizeValue, toPgText, type ColumnType, type ColumnValue } from './columnTypes.ts';
 import type { Row, TableModel } from './projectionTypes.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -7,14 +7,50 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const badWrite = (message: string) => new ProjectionistError('PRJ_HANDLER_FAILED', message);
 
+/** Canonical ISO-8601 timestamps seen lately: rewriting a row it read costs a handler no reparse. */
+const canonicalTimes = new Set<string>();
+const timePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The canonical form of a non-null value, or undefined when it does not fit (normalizeValue then
+ * says why). The common kinds are checked in place, without the allocation of a Normalized.
+ */
+const canonical = (type: ColumnType, value: unknown): ColumnValue | undefined => {
+  switch (type) {
+    case 'text':
+      return typeof value === 'string' ? value : undefined;
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
+        ? value
+        : undefined;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : undefined;
+    case 'timestamptz':
+      if (typeof value === 'string' && canonicalTimes.has(value)) return value;
+      break;
+    default:
+      break;
+  }
+  const normalized = normalizeValue(type, value);
+  if (!normalized.ok) return undefined;
+  if (type === 'timestamptz' && typeof normalized.value === 'string' && timePattern.test(normalized.value)) {
+    // Bounded: memory does not grow with the log.
+    if (canonicalTimes.size >= 10_000) canonicalTimes.clear();
+    canonicalTimes.add(normalized.value);
+  }
+  return normalized.value;
+};
+
 /**
  * A row checked against its table and put in canonical form, with its columns in declared order.
  * Frozen: a handler that changes a row it read must write it back, not mutate it.
  */
 export const normalizeRow = (table: TableModel, row: unknown): Row => {
   if (!isObject(row)) throw badWrite(`${table.name}: a row must be an object`);
-  for (const name of Object.keys(row))
-    if (!table.columnsByName.has(name)) throw badWrite(`${table.name}: "${name}" is not a column`);
+  // Own enumerable names, as Object.keys has them, without making the array.
+  for (const name in row)
+    if (Object.hasOwn(row, name) && !table.columnsByName.has(name))
+      throw badWrite(`${table.name}: "${name}" is not a column`);
   const out: Record<string, ColumnValue> = {};
   for (const column of table.columns) {
     const value = row[column.name];
@@ -25,9 +61,12 @@ export const normalizeRow = (table: TableModel, row: unknown): Row => {
       out[column.name] = null;
       continue;
     }
-    const normalized = normalizeValue(column.type, value);
-    if (!normalized.ok) throw badWrite(`${table.name}.${column.name}: ${normalized.problem}`);
-    out[column.name] = normalized.value;
+    const fitted = canonical(column.type, value);
+    if (fitted === undefined) {
+      const normalized = normalizeValue(column.type, value);
+      throw badWrite(`${table.name}.${column.name}: ${normalized.ok ? 'invalid' : normalized.problem}`);
+    }
+    out[column.name] = fitted;
   }
   return Object.freeze(out);
 };
@@ -40,13 +79,23 @@ export const normalizeKey = (table: TableModel, key: unknown): Row => {
     const value = key[column.name];
     if (value === undefined || value === null)
       throw badWrite(`${table.name}: key column ${column.name} is missing`);
-    const normalized = normalizeValue(column.type, value);
-    if (!normalized.ok) throw badWrite(`${table.name}: key ${column.name}: ${normalized.problem}`);
-    out[column.name] = normalized.value;
+    const fitted = canonical(column.type, value);
+    if (fitted === undefined) {
+      const normalized = normalizeValue(column.type, value);
+      throw badWrite(`${table.name}: key ${column.name}: ${normalized.ok ? 'invalid' : normalized.problem}`);
+    }
+    out[column.name] = fitted;
   }
   return out;
 };
 
 /** The identity of a row in memory: its primary key's text, which PostgreSQL compares the same way. */
-export const keyString = (table: TableModel, keyOrRow: Row): string =>
-  JSON.stringify(table.primaryKey.map((c) => toPgText(c.type, keyOrRow[c.name] ?? null)));
+export const keyString = (table: TableModel, keyOrRow: Row): string => {
+  const only = table.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
+  // One key column: the same text as the general case, without the intermediate array.
+  if (only !== undefined) {
+    const value = keyOrRow[only.name] ?? null;
+    return `[${JSON.stringify(typeof value === 'string' ? value : toPgText(only.type, value))}]`;
+  }
+  return JSON.stringify(table.primaryKey.map((c) => toPgText(c.type, keyOrRow[c.name] ?? null)));
+};

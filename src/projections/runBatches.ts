@@ -105,33 +105,73 @@ export const runBatches = async (options: {
   const types = new Set(Object.keys(definition.handlers));
   const counts = { applied: 0, ignored: 0, skipped: 0, loaded: 0, lateLoads: 0, records: 0 };
   let unflushed = false;
+  /** When the event loop last had a turn (see processBatch). */
+  let lastYield = performance.now();
+  /** When the oldest event not yet flushed was read: no event waits longer than maxDelayMs. */
+  let unflushedSince: number | undefined;
+  /** The flush being written while the next events are decoded and applied (one at a time, in order). */
+  let writing: Promise<void> | undefined;
+  /** Memory was emptied since `writing` began: rows missing from memory may be in it, so loads wait. */
+  let loadsWait = false;
 
+  /** Waits for the flush in flight, if any, and surfaces its failure. */
+  const settle = async () => {
+    const pending = writing;
+    writing = undefined;
+    loadsWait = false;
+    if (pending !== undefined) await pending;
+  };
+
+  /**
+   * Starts writing everything applied so far with the positions it covers, after the previous
+   * flush has committed (flushes stay ordered: one writer per version). Memory counts the rows as
+   * committed at once, so the next events apply while this one is written; if the write fails,
+   * the segment fails with it and its memory is dropped, so nothing uncommitted is ever trusted.
+   */
   const flush = async () => {
-    const stats = await sink.flush(state.changes(), new Map(positions));
+    await settle();
+    const changes = state.changes();
+    const at = new Map(positions);
+    const batch = { ...counts };
     state.committed();
-    emitter.emit('projector:batch', {
-      name,
-      version,
-      applied: counts.applied,
-      ignored: counts.ignored,
-      skipped: counts.skipped,
-      loaded: counts.loaded,
-      lateLoads: counts.lateLoads,
-      inserted: stats.inserted,
-      upserted: stats.upserted,
-      deleted: stats.deleted,
-      statements: stats.statements,
-      positions: new Map(positions),
-      flushMs: stats.tookMs,
-    });
+    // Raw SQL makes memory forget every row; what it forgot may be in this very flush.
+    if (changes.sql.length > 0) loadsWait = true;
     Object.assign(counts, { applied: 0, ignored: 0, skipped: 0, loaded: 0, lateLoads: 0, records: 0 });
     unflushed = false;
+    unflushedSince = undefined;
+    const pending = sink.flush(changes, at).then((stats) => {
+      emitter.emit('projector:batch', {
+        name,
+        version,
+        applied: batch.applied,
+        ignored: batch.ignored,
+        skipped: batch.skipped,
+        loaded: batch.loaded,
+        lateLoads: batch.lateLoads,
+        inserted: stats.inserted,
+        upserted: stats.upserted,
+        deleted: stats.deleted,
+        statements: stats.statements,
+        positions: at,
+        flushMs: stats.tookMs,
+      });
+    });
+    // Awaited by the next settle(); this only keeps a failure from going unhandled meanwhile.
+    pending.catch(() => undefined);
+    writing = pending;
+  };
+
+  /** Drops every row from memory (the cache bound); loads then wait for the flush in flight. */
+  const evict = () => {
+    state.evict();
+    if (writing !== undefined) loadsWait = true;
   };
 
   const load = async (plan: LoadPlan) => {
     for (const [table, keys] of plan) {
       const model = definition.model.tables.get(table);
       if (model === undefined || keys.size === 0) continue;
+      if (loadsWait) await settle();
       const rows = await sink.load(model, [...keys.values()]);
       state.accept(table, keys, rows);
       counts.loaded += rows.length;
@@ -200,6 +240,12 @@ export const runBatches = async (options: {
     let planned = 0;
     const position = (record: LogRecord) => ({ partition: batch.partition, offset: record.offset });
     for (const record of batch.records) {
+      // A fetch holds thousands of records that decode and apply without one real await: yield
+      // every ~10 ms so that HTTP and live projectors in this process keep their latency.
+      if ((counts.records & 255) === 0 && performance.now() - lastYield > 10) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       counts.records++;
       unflushed = true;
       const outcome = decodeRecord({ record, types, decode });
@@ -222,6 +268,7 @@ export const runBatches = async (options: {
         await applyChunk(chunk, plan);
         positions.set(batch.partition, record.offset);
         await flush();
+        await settle();
         return { status: 'waiting', position: position(record), reason: outcome.reason };
       }
       const handler = definition.handlers[outcome.event.type] as ProjectionHandler<TablesSpec>;
@@ -233,7 +280,7 @@ export const runBatches = async (options: {
         await applyChunk(chunk, plan);
         positions.set(batch.partition, record.offset);
         await flush();
-        state.evict();
+        evict();
         planned = 0;
         mine = new Map();
         added = keysOf(pending, mine);
@@ -252,25 +299,31 @@ export const runBatches = async (options: {
     positions.set(batch.partition, batch.next);
     if (counts.records >= limits.maxEvents || state.size() >= limits.maxRows) {
       await flush();
-      if (state.size() >= limits.maxRows) state.evict();
+      if (state.size() >= limits.maxRows) evict();
     }
     return undefined;
   };
 
   const iterator = options.batches[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<LogBatch>> | undefined;
+  /** Never settles unless the flush in flight fails: a failed write ends a quiet tail at once. */
+  const failed = () =>
+    writing === undefined ? [] : [writing.then(() => new Promise<never>(() => undefined))];
   try {
     for (;;) {
       next ??= iterator.next();
       let result: IteratorResult<LogBatch> | 'quiet';
       if (unflushed) {
+        // Counted from the first unflushed event, not from the last batch: under a steady trickle
+        // the log is never quiet for maxDelayMs, and the rows would wait for maxEvents.
+        unflushedSince ??= performance.now();
+        const due = Math.max(0, unflushedSince + limits.maxDelayMs - performance.now());
         let timer: NodeJS.Timeout | undefined;
         const quiet = new Promise<'quiet'>((resolve) => {
-          timer = setTimeout(resolve, limits.maxDelayMs, 'quiet');
+          timer = setTimeout(resolve, due, 'quiet');
         });
-        result = await Promise.race([next, quiet]);
-        clearTimeout(timer);
-      } else result = await next;
+        result = await Promise.race([next, quiet, ...failed()]).finally(() => clearTimeout(timer));
+      } else result = await Promise.race([next, ...failed()]);
       if (result === 'quiet') {
         await flush();
         continue;
@@ -291,8 +344,12 @@ export const runBatches = async (options: {
       }
     }
     if (unflushed) await flush();
+    await settle();
     return stopped ? { status: 'stopped' } : { status: 'ended' };
   } finally {
+    // Nothing may be written after this returns (the caller may let the lease go): a flush in
+    // flight ends first. Its failure is already the error thrown when it was settled above.
+    await writing?.catch(() => undefined);
     // A read still in flight (a tail waiting for records) ends only when its reader is aborted;
     // return() would otherwise queue behind it for good.
     if (next !== undefined) {

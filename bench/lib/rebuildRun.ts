@@ -1,0 +1,100 @@
+// One rebuild measured in a process of its own (so its RSS is its own): replays an events topic
+// into a fresh database with replayProjection and prints one JSON line (RebuildFigures) on stdout.
+// Run by bench/rebuild.ts: node bench/lib/rebuildRun.ts <prefix> <projection> [limits JSON].
+import { memoryUsage } from 'node:process';
+import pg from 'pg';
+import { contractRegistry } from '../../events/index.ts';
+import { customerDirectoryV2, orderTotalsV1 } from '../../projections/index.ts';
+import { highWatermarks, openLogClient } from '../../src/log/index.ts';
+import { createLogger } from '../../src/logger/index.ts';
+import {
+  contractsDecoder,
+  createEmitter,
+  replayProjection,
+  type ProjectorEvents,
+} from '../../src/projections/index.ts';
+import { freshDatabase } from './freshDatabase.ts';
+
+/** What one run answers. RSS in MiB; `rss` sampled every 200 ms with the events applied by then. */
+export type RebuildFigures = {
+  readonly projection: string;
+  readonly events: number;
+  readonly tookMs: number;
+  readonly perSecond: number;
+  readonly cpuMs: number;
+  readonly flushMs: number;
+  readonly flushes: number;
+  readonly loaded: number;
+  readonly skipped: number;
+  readonly rss: readonly { readonly events: number; readonly mib: number }[];
+};
+
+const definitions = { 'order-totals': orderTotalsV1, 'customer-directory': customerDirectoryV2 } as const;
+
+const [prefix, name, limitsJson] = process.argv.slice(2);
+const definition = definitions[name as keyof typeof definitions];
+if (prefix === undefined || definition === undefined) {
+  process.stderr.write('usage: node bench/lib/rebuildRun.ts <prefix> <order-totals|customer-directory>\n');
+  process.exit(2);
+}
+const brokers = (process.env.PROJECTIONIST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const client = openLogClient({
+  brokers,
+  clientId: 'projectionist-bench',
+  prefix,
+  logger: createLogger({ level: 'warn' }),
+});
+const database = await freshDatabase('rebuild');
+const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+try {
+  const until = await highWatermarks({ client, topic: client.topics.events });
+  const events = Number([...until.values()].reduce((a, b) => a + b, 0n));
+  const emitter = createEmitter<ProjectorEvents>();
+  let done = 0;
+  let flushMs = 0;
+  let flushes = 0;
+  let loaded = 0;
+  let skipped = 0;
+  emitter.on('projector:batch', (b) => {
+    done += b.applied + b.ignored + b.skipped;
+    flushMs += b.flushMs;
+    flushes++;
+    loaded += b.loaded;
+  });
+  emitter.on('projector:skipped', () => skipped++);
+  const rss: { events: number; mib: number }[] = [];
+  const sample = () => rss.push({ events: done, mib: memoryUsage.rss() / 1024 ** 2 });
+  const sampler = setInterval(sample, 200);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await replayProjection({
+    pool,
+    client,
+    definition,
+    decode: contractsDecoder(contractRegistry),
+    until,
+    emitter,
+    ...(limitsJson === undefined ? {} : { limits: JSON.parse(limitsJson) as Record<string, number> }),
+  }).finally(() => clearInterval(sampler));
+  const tookMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  sample();
+  if (result.status !== 'reached') throw new Error(`the replay ended ${result.status}`);
+  const figures: RebuildFigures = {
+    projection: name as string,
+    events,
+    tookMs,
+    perSecond: events / (tookMs / 1000),
+    cpuMs: (used.user + used.system) / 1000,
+    flushMs,
+    flushes,
+    loaded,
+    skipped,
+    rss,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+} finally {
+  await pool.end();
+  await database.drop();
+  await client.close();
+}
