@@ -13,7 +13,8 @@ import {
 import { loadConfig, type Config } from './config/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
-import { migrateRegistry } from './projections/index.ts';
+import { contractsDecoder, migrateRegistry } from './projections/index.ts';
+import { RebuildEngine } from './rebuild/index.ts';
 import { markEnvironment } from './staging/index.ts';
 
 export type Running = {
@@ -35,6 +36,8 @@ export type StartOptions = {
   logger?: Logger;
   /** Run the command workers and their state recorder. Default true. */
   workers?: boolean;
+  /** Run the projections: build, tail, verify, cut over (the RebuildEngine). Default false; `serve` runs it. */
+  engine?: boolean;
   /** Build the HTTP app (true) and also listen on the configured port ('listen'). Default 'listen'. */
   http?: boolean | 'listen';
 };
@@ -102,6 +105,20 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       await worker.start();
       stops.push(() => worker.stop());
     }
+    if (options.engine === true) {
+      const engine = new RebuildEngine({
+        pool,
+        client: log,
+        definitions: projections,
+        decode: contractsDecoder(contractRegistry),
+        logger,
+        autoRebuild: config.autoRebuild,
+        cutoverPolicy: (name) => config.cutoverPolicies.get(name) ?? config.defaultCutoverPolicy,
+        retireAfterMs: config.retireAfterMs,
+      });
+      await engine.start();
+      stops.push(() => engine.stop());
+    }
     let app: App | undefined;
     const http = options.http ?? 'listen';
     if (http !== false) {
@@ -112,6 +129,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         bodyLimit: config.http.bodyLimit,
         commands: { client: log, appender, store, catalog },
         projections: { client: log, pool, definitions: projections },
+        admin: { client: log, pool, definitions: projections, token: config.http.adminToken },
         readiness: async () => {
           const checks: Record<string, string> = {};
           await pool.query('select 1').then(

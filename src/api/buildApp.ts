@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../logger/index.ts';
 import { commandRoutes, type CommandRoutesOptions } from './commandRoutes.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
+import { adminRoutes, type AdminRoutesOptions } from './adminRoutes.ts';
 import { countRequests, metricsRoutes, type RequestCounts } from './metricsRoutes.ts';
 import { projectionRoutes, type ProjectionRoutesOptions } from './projectionRoutes.ts';
 import { problemHandler, problemOf, sendProblem } from './problem.ts';
@@ -18,6 +19,7 @@ export type AppOptions = {
   bodyLimit: number;
   commands: CommandRoutesOptions;
   projections: ProjectionRoutesOptions;
+  admin: AdminRoutesOptions;
   readiness: Readiness;
 };
 
@@ -64,6 +66,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   await app.register(healthRoutes, { readiness: options.readiness });
   await app.register(commandRoutes, options.commands);
   await app.register(projectionRoutes, options.projections);
+  await app.register(adminRoutes, options.admin);
   await app.register(metricsRoutes, {
     client: options.projections.client,
     pool: options.projections.pool,

@@ -8,6 +8,7 @@ import { exitCodes } from './exitCodes.ts';
 import { runDeadLetters } from './runDeadLetters.ts';
 import { projections } from '../../projections/index.ts';
 import { runDemo } from './runDemo.ts';
+import { runOperatorVerb } from './runOperatorVerb.ts';
 import { runStatus } from './runStatus.ts';
 import { runStagingRefresh } from './runStagingRefresh.ts';
 
@@ -16,12 +17,19 @@ const usage = `usage: projectionist <command> [options]
 commands:
   serve            run Projectionist (topics, workers, projections, HTTP) until SIGTERM
   status [--json] [--follow]     projections and versions: state, lag, rebuild progress, drift
+  rebuild <projection> <version> [--from-scratch]
+                                 ask for a (re)build; it resumes from checkpoints unless --from-scratch
+  verify <projection> <version>  run the version's checks against the active version
+  cutover <projection> <version> switch reads to a caught-up, verified version (one transaction)
+  rollback <projection>          switch reads back to the version active before
+  retire <projection> <version>  drop a version that does not serve reads
+  pause|resume|cancel <projection> <version>
   topics check     report topics whose config would lose history, and truncated partitions
   dead-letters list              every dead letter, judged again by the current contracts
   dead-letters redrive [--offset N ...]
                                  send re-drivable dead letters back to the commands topic
   staging refresh [--json]       rebuild the staging database from the production log, anonymized
-  demo             append a few events and read them back
+  demo             commands flow, v1 serves reads, v2 rebuilds beside it, is verified, cut over, rolled back and forward
   help             this text
 
 options:
@@ -37,13 +45,14 @@ const main = async (argv: string[]): Promise<number> => {
     options: {
       json: { type: 'boolean' },
       follow: { type: 'boolean' },
+      'from-scratch': { type: 'boolean' },
       offset: { type: 'string', multiple: true },
     },
   });
   const [verb, sub] = positionals;
   switch (verb) {
     case 'serve': {
-      const running = await startProjectionist();
+      const running = await startProjectionist({ engine: true });
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
@@ -96,6 +105,34 @@ const main = async (argv: string[]): Promise<number> => {
         await running.stop();
       }
     }
+    case 'rebuild':
+    case 'cutover':
+    case 'rollback':
+    case 'retire':
+    case 'pause':
+    case 'resume':
+    case 'cancel':
+    case 'verify': {
+      if (sub === undefined) break;
+      const versionText = positionals[2];
+      const version = versionText === undefined ? undefined : Number(versionText.replace(/^v/, ''));
+      if (version !== undefined && (!Number.isInteger(version) || version < 1)) break;
+      const running = await startProjectionist({ workers: false, http: false });
+      try {
+        return await runOperatorVerb({
+          running,
+          definitions: projections,
+          verb,
+          name: sub,
+          version,
+          fromScratch: values['from-scratch'] === true,
+          json: values.json === true,
+          print,
+        });
+      } finally {
+        await running.stop();
+      }
+    }
     case 'dead-letters': {
       if (sub !== 'list' && sub !== 'redrive') break;
       const running = await startProjectionist({ workers: false, http: false });
@@ -122,12 +159,7 @@ const main = async (argv: string[]): Promise<number> => {
       }
     }
     case 'demo': {
-      const running = await startProjectionist({ workers: false, http: false });
-      try {
-        await runDemo({ log: running.log, print });
-      } finally {
-        await running.stop();
-      }
+      await runDemo({ print });
       return exitCodes.ok;
     }
     case undefined:
@@ -153,6 +185,10 @@ try {
       'PRJ_TOPIC_MISCONFIGURED',
       'PRJ_STAGING_REFUSED',
       'PRJ_STAGING_KEY_MISSING',
+      'PRJ_VERSION_STATE',
+      'PRJ_NOT_CAUGHT_UP',
+      'PRJ_CHECK_FAILED',
+      'PRJ_CUTOVER_BLOCKED',
     ].includes(error.code)
   ) {
     process.stderr.write(`projectionist: refused (${error.code}): ${error.message}\n`);

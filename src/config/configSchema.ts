@@ -65,6 +65,19 @@ export const configSchema = z.object({
     .default('info'),
   /** What this deployment's database is: development, staging or production. A production database is never a staging target. Default development. */
   PROJECTIONIST_ENVIRONMENT: z.enum(['development', 'staging', 'production']).default('development'),
+  /** Cutover when a new version is caught up and verified: auto, or manual (the operator's word). Default manual. */
+  PROJECTIONIST_CUTOVER_POLICY: z.enum(['auto', 'manual']).default('manual'),
+  /** Per-projection overrides, e.g. "order-totals=auto,customer-directory=manual". Default none. */
+  PROJECTIONIST_CUTOVER_POLICIES: z
+    .string()
+    .trim()
+    .regex(
+      /^([a-z][a-z0-9_-]*=(auto|manual))(,[a-z][a-z0-9_-]*=(auto|manual))*$/,
+      'expected name=auto|manual, comma-separated',
+    )
+    .optional(),
+  /** Retire a standby version after this long, in hours. Default none: only on the operator's word. */
+  PROJECTIONIST_RETIRE_AFTER_HOURS: integer(1, 100_000).optional(),
   /** Consumer session timeout of the command workers: how soon a dead worker's partitions move. Default 30000 ms (broker minimum 6000). */
   PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS: integer(1_000, 3_600_000).default(30_000),
   /** Build a deployed projection version that has no tables yet, automatically. Default true. */
@@ -86,4 +99,7 @@ export type Config = Readonly<{
   autoRebuild: boolean;
   workerSessionTimeoutMs: number;
   environment: 'development' | 'staging' | 'production';
+  defaultCutoverPolicy: 'auto' | 'manual';
+  cutoverPolicies: ReadonlyMap<string, 'auto' | 'manual'>;
+  retireAfterMs: number | undefined;
 }>;

@@ -52,5 +52,16 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
     autoRebuild: c.PROJECTIONIST_AUTO_REBUILD,
     workerSessionTimeoutMs: c.PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS,
     environment: c.PROJECTIONIST_ENVIRONMENT,
+    defaultCutoverPolicy: c.PROJECTIONIST_CUTOVER_POLICY,
+    cutoverPolicies: new Map(
+      (c.PROJECTIONIST_CUTOVER_POLICIES?.split(',') ?? []).map((pair) => {
+        const [name = '', policy] = pair.split('=');
+        return [name, policy === 'auto' ? 'auto' : 'manual'] as const;
+      }),
+    ),
+    retireAfterMs:
+      c.PROJECTIONIST_RETIRE_AFTER_HOURS === undefined
+        ? undefined
+        : c.PROJECTIONIST_RETIRE_AFTER_HOURS * 3_600_000,
   });
 };

@@ -52,6 +52,22 @@ export const errorCodes = {
     retryable: false,
     summary: 'The projection version is in a state that does not allow this (failed, retired, not built).',
   },
+  PRJ_NOT_CAUGHT_UP: {
+    status: 409,
+    retryable: true,
+    summary: 'The projection version is not built, or behind the head of the log; it cannot take over yet.',
+  },
+  PRJ_CHECK_FAILED: {
+    status: 409,
+    retryable: false,
+    summary:
+      'The projection version failed the checks its definition declares; the differences are in the details.',
+  },
+  PRJ_CUTOVER_BLOCKED: {
+    status: 409,
+    retryable: true,
+    summary: 'A cutover gave up waiting for its locks; the details name the sessions that held them.',
+  },
   PRJ_STAGING_KEY_MISSING: {
     status: 500,
     retryable: false,

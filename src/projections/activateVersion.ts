@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
+import { findLockBlockers, findLockHolders, type LockBlocker } from './findLockBlockers.ts';
 import { inTransaction } from './inTransaction.ts';
-import { qualifiedName, quoteIdentifier, versionSchemaName } from './schemaNames.ts';
+import { qualifiedName, quoteIdentifier, stableSchemaName, versionSchemaName } from './schemaNames.ts';
 import { setVersionState } from './setVersionState.ts';
 
 export type Activation = {
@@ -20,10 +21,14 @@ const activateOnce = (options: {
   version: number;
   actor: string;
   lockTimeoutMs: number;
+  /** Told this transaction's backend pid, so that a watcher can ask who blocks it. */
+  onBackend: (pid: number) => void;
 }) =>
   inTransaction(options.pool, async (client): Promise<Activation> => {
     const { projection: name, version, actor } = options;
     const started = performance.now();
+    const backend = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    options.onBackend(backend.rows[0]?.pid ?? 0);
     await client.query(`select set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs}ms`]);
     // The projection row's lock serializes cutovers of one projection.
     const projection = await client.query<{ schema_name: string; active_version: number | null }>(
@@ -92,32 +97,109 @@ const activateOnce = (options: {
     return { name, from, to: version, tookMs };
   });
 
+/** Why a cutover gave up: each attempt waited lock_timeout for these sessions' locks. */
+const blocked = async (options: {
+  pool: pg.Pool;
+  projection: string;
+  version: number;
+  attempts: number;
+  waitedMs: number;
+  lockTimeoutMs: number;
+  seen: readonly LockBlocker[];
+  cause: unknown;
+}): Promise<ProjectionistError> => {
+  const { projection: name, version } = options;
+  // Seen while an attempt waited; else whoever holds locks on the views (or the version's tables) now.
+  const blockers =
+    options.seen.length > 0
+      ? options.seen
+      : await findLockHolders({
+          db: options.pool,
+          schemas: [stableSchemaName(name), versionSchemaName(name, version)],
+        }).catch(() => []);
+  const named = blockers
+    .map(
+      (b) =>
+        `pid ${b.pid} (${b.state ?? 'unknown state'}` +
+        `${b.xactAgeMs === null ? '' : `, transaction open ${Math.round(b.xactAgeMs)} ms`}` +
+        `${b.query === null ? '' : `, last query: ${b.query.replace(/\s+/g, ' ').slice(0, 120)}`})`,
+    )
+    .join('; ');
+  return new ProjectionistError(
+    'PRJ_CUTOVER_BLOCKED',
+    `the cutover of ${name} to v${version} gave up after ${options.attempts} attempts in ${options.waitedMs} ms: ` +
+      (named === '' ? 'the sessions that held its locks have ended' : `blocked by ${named}`),
+    {
+      cause: options.cause,
+      details: {
+        name,
+        version,
+        attempts: options.attempts,
+        waitedMs: options.waitedMs,
+        lockTimeoutMs: options.lockTimeoutMs,
+        blockers,
+      },
+    },
+  );
+};
+
 /**
  * Points every stable view of a projection (`<name>.<table>`) at one version's tables, in one
  * transaction that also records the cutover in the audit: readers see the old version or the
- * new one, never a mix. Views of tables the version lacks are dropped. Its locks are taken with
- * a short lock_timeout and retried, so readers never queue long behind it.
+ * new one, never a mix. Views of tables the version lacks are dropped.
+ * Each attempt takes its locks with a short lock_timeout, so a reader arriving meanwhile queues
+ * behind it for that long at most; a failed attempt is retried with backoff until `maxWaitMs`.
  * PRJ_NOT_FOUND for an unknown projection or version; PRJ_VERSION_STATE for a version that is
- * building, failed or retired.
+ * building, failed or retired; PRJ_CUTOVER_BLOCKED, naming the sessions that held the locks
+ * (pid, state, query, transaction age), when it gives up. Nothing changes unless it succeeds.
  */
 export const activateVersion = async (options: {
   pool: pg.Pool;
   projection: string;
   version: number;
   actor: string;
-  /** Default 2,000 ms. */
+  /** How long one attempt waits for a lock. Default 100 ms. */
   lockTimeoutMs?: number;
-  /** Default 5. */
+  /** Bound on all attempts and the pauses between them. Default 5,000 ms. */
+  maxWaitMs?: number;
+  /** At most this many attempts. Default: as many as fit in `maxWaitMs`. */
   attempts?: number;
 }): Promise<Activation> => {
-  const attempts = options.attempts ?? 5;
+  const lockTimeoutMs = options.lockTimeoutMs ?? 100;
+  const maxWaitMs = options.maxWaitMs ?? 5_000;
+  const started = performance.now();
+  let seen: readonly LockBlocker[] = [];
   for (let attempt = 1; ; attempt++) {
+    let watch: NodeJS.Timeout | undefined;
+    let watching: Promise<LockBlocker[]> | undefined;
+    const attemptStarted = performance.now();
     try {
-      return await activateOnce({ ...options, lockTimeoutMs: options.lockTimeoutMs ?? 2_000 });
+      return await activateOnce({
+        ...options,
+        lockTimeoutMs,
+        onBackend: (pid) => {
+          watch = setTimeout(
+            () => {
+              watching = findLockBlockers({ db: options.pool, pid }).catch(() => []);
+            },
+            Math.ceil(lockTimeoutMs / 2),
+          );
+        },
+      });
     } catch (error) {
       // 55P03: lock_not_available (readers held the views longer than lock_timeout).
-      if ((error as { code?: unknown }).code !== '55P03' || attempt >= attempts) throw error;
-      await sleep(100 * 2 ** attempt);
+      if ((error as { code?: unknown }).code !== '55P03') throw error;
+      clearTimeout(watch);
+      const found = (await watching) ?? [];
+      if (found.length > 0) seen = found;
+      const waitedMs = Math.round(performance.now() - started);
+      // What is left of the bound once another attempt, as long as this one, has run.
+      const spareMs = maxWaitMs - waitedMs - (performance.now() - attemptStarted);
+      if (attempt >= (options.attempts ?? Infinity) || spareMs < 0)
+        throw await blocked({ ...options, attempts: attempt, waitedMs, lockTimeoutMs, seen, cause: error });
+      await sleep(Math.min(Math.floor(spareMs), 25 * 2 ** attempt));
+    } finally {
+      clearTimeout(watch);
     }
   }
 };

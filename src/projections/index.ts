@@ -45,7 +45,7 @@ export { migrateRegistry } from './migrateRegistry.ts';
 export { registerVersion } from './registerVersion.ts';
 export { findDrift, type DefinitionDrift } from './findDrift.ts';
 export { setVersionState } from './setVersionState.ts';
-export type { VersionState, VersionStatus } from './versionState.ts';
+export { versionStateOf, type VersionState, type VersionStatus } from './versionState.ts';
 export { createTables, createIndexes, emptyTables } from './createTables.ts';
 export { readCheckpoints } from './checkpoints.ts';
 export {
@@ -57,8 +57,17 @@ export {
   type Lease,
 } from './acquireLease.ts';
 export { activateVersion, type Activation } from './activateVersion.ts';
+export { findLockBlockers, findLockHolders, type LockBlocker } from './findLockBlockers.ts';
 export { activeVersion } from './activeVersion.ts';
-export { registrySchema, stableSchemaName, versionSchemaName } from './schemaNames.ts';
+export {
+  registrySchema,
+  stableSchemaName,
+  versionSchemaName,
+  quoteIdentifier,
+  qualifiedName,
+} from './schemaNames.ts';
+export { inTransaction } from './inTransaction.ts';
+export { defaultHolder } from './defaultHolder.ts';
 
 // Reading.
 export { listProjections, type ProjectionSummary, type VersionSummary } from './listProjections.ts';

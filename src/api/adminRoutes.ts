@@ -1,0 +1,131 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { z } from 'zod';
+import { ProjectionistError } from '../errors/index.ts';
+import type { LogClient } from '../log/index.ts';
+import type { ProjectionDefinition } from '../projections/index.ts';
+import {
+  cancelRebuild,
+  cutover,
+  pauseVersion,
+  rebuildStatus,
+  requestRebuild,
+  resumeVersion,
+  retire,
+  rollback,
+  verifyVersion,
+} from '../rebuild/index.ts';
+
+export type AdminRoutesOptions = {
+  client: LogClient;
+  pool: pg.Pool;
+  definitions: readonly ProjectionDefinition[];
+  /** The bearer token; without one every admin route answers 401. */
+  token: string | undefined;
+};
+
+const name = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'expected a projection name');
+const versionParams = z.object({ name, version: z.coerce.number().int().min(1).max(100_000) });
+const jsonSafe = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+
+const sameSecret = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/**
+ * The operator's routes, behind a bearer token: status with live progress, rebuild, verify,
+ * cutover, rollback, retire, pause, resume, cancel. Each acts on the registry; the engine
+ * picks the change up. Refusals answer 409 problem documents naming what stood in the way.
+ */
+export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, options) => {
+  const { pool, client, definitions } = options;
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    if (options.token === undefined)
+      throw new ProjectionistError(
+        'PRJ_UNAUTHORIZED',
+        'admin routes are disabled: PROJECTIONIST_ADMIN_TOKEN is not set',
+      );
+    if (!sameSecret(given, options.token))
+      throw new ProjectionistError(
+        'PRJ_UNAUTHORIZED',
+        'a valid bearer token is needed (Authorization: Bearer <PROJECTIONIST_ADMIN_TOKEN>)',
+      );
+  });
+  const actor = (request: { ip: string }) => `http:${request.ip}`;
+  const security = [{ admin: [] }];
+
+  app.get('/admin/projections', { schema: { security } }, async () => ({
+    projections: jsonSafe(await rebuildStatus({ pool, client, definitions })),
+  }));
+
+  app.post(
+    '/admin/projections/:name/versions/:version/rebuild',
+    {
+      schema: {
+        security,
+        params: versionParams,
+        body: z
+          .object({ fromScratch: z.boolean().default(false) })
+          .strict()
+          .default({ fromScratch: false }),
+      },
+    },
+    async (request) =>
+      jsonSafe(
+        await requestRebuild({
+          pool,
+          ...request.params,
+          fromScratch: request.body.fromScratch,
+          actor: actor(request),
+        }),
+      ),
+  );
+  app.post(
+    '/admin/projections/:name/versions/:version/verify',
+    { schema: { security, params: versionParams } },
+    async (request) => jsonSafe(await verifyVersion({ pool, definitions, ...request.params })),
+  );
+  app.post(
+    '/admin/projections/:name/versions/:version/cutover',
+    { schema: { security, params: versionParams } },
+    async (request) =>
+      jsonSafe(await cutover({ pool, client, definitions, ...request.params, actor: actor(request) })),
+  );
+  app.post(
+    '/admin/projections/:name/rollback',
+    { schema: { security, params: z.object({ name }) } },
+    async (request) =>
+      jsonSafe(
+        await rollback({ pool, client, definitions, name: request.params.name, actor: actor(request) }),
+      ),
+  );
+  app.post(
+    '/admin/projections/:name/versions/:version/retire',
+    { schema: { security, params: versionParams } },
+    async (request) => jsonSafe(await retire({ pool, ...request.params, actor: actor(request) })),
+  );
+  for (const [verb, act] of [
+    ['pause', pauseVersion],
+    ['resume', resumeVersion],
+    ['cancel', cancelRebuild],
+  ] as const) {
+    app.post(
+      `/admin/projections/:name/versions/:version/${verb}`,
+      { schema: { security, params: versionParams } },
+      async (request) => {
+        await act({ pool, ...request.params, actor: actor(request) });
+        return { ...request.params, done: verb };
+      },
+    );
+  }
+};

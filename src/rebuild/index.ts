@@ -1,0 +1,26 @@
+// Rebuilds: new projection versions built beside the old, caught up, verified, cut over, rolled
+// back and retired; the engine that does it in the background, and the operator's verbs.
+
+// The engine (one per process).
+export { RebuildEngine, type RebuildEngineOptions, type CutoverPolicy } from './RebuildEngine.ts';
+export type { RebuildEvents } from './rebuildEvents.ts';
+
+// The operator's verbs: each works from any process, against the registry.
+export { cutover } from './cutover.ts';
+export { rollback } from './rollback.ts';
+export { retire, type Retirement } from './retire.ts';
+export { requestRebuild, type RebuildRequest } from './requestRebuild.ts';
+export { pauseVersion } from './pauseVersion.ts';
+export { resumeVersion } from './resumeVersion.ts';
+export { cancelRebuild } from './cancelRebuild.ts';
+export type { CutoverResult, SwitchOptions as CutoverOptions } from './switchVersion.ts';
+
+// Looking.
+export { verifyVersion, type Verification } from './verifyVersion.ts';
+export type { CheckResult } from './runCheck.ts';
+export {
+  rebuildStatus,
+  type ProjectionReport,
+  type VersionReport,
+  type RebuildActivity,
+} from './rebuildStatus.ts';

@@ -1,0 +1,27 @@
+import type pg from 'pg';
+import { ProjectionistError } from '../errors/index.ts';
+import type { VersionStatus } from '../projections/index.ts';
+
+/**
+ * Locks a projection's row (as a cutover does, so neither can change under the other) and
+ * answers the version's status and whether it is the active one. PRJ_NOT_FOUND when the
+ * version is not registered. Meant for the caller's transaction.
+ */
+export const lockVersion = async (
+  client: pg.PoolClient,
+  name: string,
+  version: number,
+): Promise<{ status: VersionStatus; active: boolean }> => {
+  const found = await client.query<{ active_version: number | null; status: VersionStatus | null }>(
+    `select p.active_version, v.status from projectionist.projections p
+     left join projectionist.versions v on v.name = p.name and v.version = $2
+     where p.name = $1 for update of p`,
+    [name, version],
+  );
+  const row = found.rows[0];
+  if (row === undefined || row.status === null)
+    throw new ProjectionistError('PRJ_NOT_FOUND', `${name} has no version ${version}`, {
+      details: { name, version },
+    });
+  return { status: row.status, active: row.active_version === version };
+};

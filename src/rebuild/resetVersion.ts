@@ -1,0 +1,60 @@
+import type pg from 'pg';
+import { ProjectionistError } from '../errors/index.ts';
+import { quoteIdentifier, type Lease, type ProjectionDefinition } from '../projections/index.ts';
+import { inFencedTransaction } from './inFencedTransaction.ts';
+import { lockVersion } from './lockVersion.ts';
+import { writeRebuild } from './writeRebuild.ts';
+
+/**
+ * Empties a version for a build from scratch, under its lease: drops its schema (tables and
+ * indexes; the build makes them bare again), deletes its checkpoints and forgets the previous
+ * build's target and progress, in one transaction. Refuses the active version, whose tables the
+ * stable views read (PRJ_VERSION_STATE).
+ */
+export const resetVersion = async (options: {
+  pool: pg.Pool;
+  lease: Lease;
+  definition: ProjectionDefinition;
+}): Promise<void> => {
+  const { pool, lease, definition } = options;
+  const { name, version } = definition;
+  await inFencedTransaction(pool, lease, async (client) => {
+    const { active } = await lockVersion(client, name, version);
+    if (active)
+      throw new ProjectionistError(
+        'PRJ_VERSION_STATE',
+        `${name} v${version} serves reads; it cannot be emptied`,
+        {
+          details: { name, version },
+        },
+      );
+    await client.query(`drop schema if exists ${quoteIdentifier(definition.model.schema)} cascade`);
+    await client.query(`delete from projectionist.checkpoints where name = $1 and version = $2`, [
+      name,
+      version,
+    ]);
+    await client.query(`update projectionist.versions set progress = '{}' where name = $1 and version = $2`, [
+      name,
+      version,
+    ]);
+    await writeRebuild({
+      db: client,
+      name,
+      version,
+      fields: {
+        from_scratch: false,
+        target: null,
+        target_total: null,
+        started_at: null,
+        phase: null,
+        applied: '0',
+        positions: null,
+        rate: null,
+        eta_ms: null,
+        built_at: null,
+        caught_up_at: null,
+        verification: null,
+      },
+    });
+  });
+};

@@ -1,0 +1,81 @@
+import type pg from 'pg';
+import { ProjectionistError } from '../errors/index.ts';
+import { inTransaction, quoteIdentifier, setVersionState, versionSchemaName } from '../projections/index.ts';
+import { lockVersion } from './lockVersion.ts';
+import { writeRebuild } from './writeRebuild.ts';
+
+export type Retirement = {
+  readonly name: string;
+  readonly version: number;
+  /** The schema that was dropped with all its tables. */
+  readonly schema: string;
+  readonly actor: string;
+};
+
+/** Who holds the lease of a retired version: nobody can take it (it never expires). */
+export const retiredHolder = 'retired';
+
+/**
+ * Retires a version that does not serve reads: in one transaction, fences its lease, drops its
+ * schema with every table, deletes its checkpoints and marks it retired. The lease row stays as
+ * a tombstone (holder "retired", never expiring): a process still tailing the version fails its
+ * next flush and can never take the lease again to recreate the tables. Refuses the active
+ * version (PRJ_VERSION_STATE: cut over or roll back first) and a retired one.
+ */
+export const retire = async (options: {
+  pool: pg.Pool;
+  name: string;
+  version: number;
+  actor: string;
+  /** How long it waits for a flush or a reader of the version's tables. Default 5,000 ms. */
+  lockTimeoutMs?: number;
+}): Promise<Retirement> => {
+  const { pool, name, version, actor } = options;
+  const schema = versionSchemaName(name, version);
+  await inTransaction(pool, async (client) => {
+    await client.query(`select set_config('lock_timeout', $1, true)`, [
+      `${options.lockTimeoutMs ?? 5_000}ms`,
+    ]);
+    // The projection row's lock: no cutover to this version can commit meanwhile.
+    const { status, active } = await lockVersion(client, name, version);
+    if (active)
+      throw new ProjectionistError(
+        'PRJ_VERSION_STATE',
+        `${name} v${version} serves reads; cut over to another version (or roll back) before retiring it`,
+        { details: { name, version, status, active } },
+      );
+    if (status === 'retired')
+      throw new ProjectionistError('PRJ_VERSION_STATE', `${name} v${version} is retired already`, {
+        details: { name, version, status },
+      });
+    // Waits for a flush in flight (it holds this row since its lease check), then fences the rest.
+    await client.query(
+      `insert into projectionist.leases as l (name, version, holder, token, expires_at)
+       values ($1, $2, $3, 1, 'infinity')
+       on conflict (name, version) do update set holder = excluded.holder, token = l.token + 1,
+         expires_at = excluded.expires_at, acquired_at = now()`,
+      [name, version, retiredHolder],
+    );
+    await client.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`);
+    await client.query(`delete from projectionist.checkpoints where name = $1 and version = $2`, [
+      name,
+      version,
+    ]);
+    await setVersionState({ db: client, name, version, state: { status: 'retired' } });
+    await writeRebuild({
+      db: client,
+      name,
+      version,
+      fields: {
+        changed_by: actor,
+        changed_at: new Date(),
+        requested_at: null,
+        phase: null,
+        caught_up_at: null,
+        rate: null,
+        eta_ms: null,
+      },
+    });
+  });
+  return { name, version, schema, actor };
+};

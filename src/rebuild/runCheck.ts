@@ -1,0 +1,91 @@
+import type pg from 'pg';
+import {
+  qualifiedName,
+  quoteIdentifier,
+  versionSchemaName,
+  type ProjectionCheck,
+  type ProjectionDefinition,
+  type TablesSpec,
+} from '../projections/index.ts';
+
+/** One check's outcome. Numbers are decimal strings: counts and sums may pass 2^53. */
+export type CheckResult = {
+  readonly check: string;
+  readonly kind: ProjectionCheck<TablesSpec>['kind'];
+  /** The old version's value (same-count, same-sum), "0" rows (no-rows); null with nothing to compare to. */
+  readonly expected: string | null;
+  readonly actual: string | null;
+  readonly ok: boolean;
+  /** Why it could not run, or why there was nothing to compare with. */
+  readonly note?: string;
+  /** no-rows: up to three of the rows that should not exist. */
+  readonly sample?: readonly Record<string, unknown>[];
+};
+
+const scalar = async (client: pg.PoolClient, sql: string): Promise<string> =>
+  (await client.query<{ value: string | null }>(sql)).rows[0]?.value ?? '0';
+
+const measure = (check: ProjectionCheck<TablesSpec>, relation: string, column: string): string =>
+  check.kind === 'same-sum'
+    ? `select coalesce(sum(${quoteIdentifier(column)}), 0)::text as value from ${relation}`
+    : `select count(*)::text as value from ${relation}`;
+
+/**
+ * Runs one declared check inside the caller's (read-only, repeatable read) transaction, under a
+ * savepoint, so that a check whose SQL fails is reported as failed and the others still run.
+ * `against` is the version compared with (the active one), or null when there is none.
+ */
+export const runCheck = async (options: {
+  client: pg.PoolClient;
+  definition: ProjectionDefinition;
+  check: ProjectionCheck<TablesSpec>;
+  against: number | null;
+}): Promise<CheckResult> => {
+  const { client, definition, check, against } = options;
+  const base = { check: check.name, kind: check.kind };
+  await client.query('savepoint pj_check');
+  try {
+    let result: CheckResult;
+    if (check.kind === 'no-rows') {
+      const sql = check.sql.replace(
+        /\{([a-z_][a-z0-9_]*)\}/g,
+        (token, table: string) => definition.model.tables.get(table)?.qualified ?? token,
+      );
+      const found = await scalar(client, `select count(*)::text as value from (${sql}) as q`);
+      const sample =
+        found === '0'
+          ? []
+          : (await client.query<Record<string, unknown>>(`select * from (${sql}) as q limit 3`)).rows;
+      result = {
+        ...base,
+        expected: '0',
+        actual: found,
+        ok: found === '0',
+        ...(found === '0' ? {} : { sample }),
+      };
+    } else {
+      const table = definition.model.tables.get(check.table);
+      const column = check.kind === 'same-sum' ? check.column : '';
+      if (table === undefined) throw new Error(`${check.table} is not a table of this version`);
+      const actual = await scalar(client, measure(check, table.qualified, column));
+      if (against === null) {
+        result = { ...base, expected: null, actual, ok: true, note: 'no active version to compare with' };
+      } else {
+        const previousTable =
+          check.kind === 'same-sum'
+            ? (check.previous?.table ?? check.table)
+            : (check.previousTable ?? check.table);
+        const previousColumn = check.kind === 'same-sum' ? (check.previous?.column ?? check.column) : '';
+        const relation = qualifiedName(versionSchemaName(definition.name, against), previousTable);
+        const expected = await scalar(client, measure(check, relation, previousColumn));
+        result = { ...base, expected, actual, ok: expected === actual };
+      }
+    }
+    await client.query('release savepoint pj_check');
+    return result;
+  } catch (error) {
+    await client.query('rollback to savepoint pj_check');
+    const note = error instanceof Error ? error.message : String(error);
+    return { ...base, expected: null, actual: null, ok: false, note: `the check could not run: ${note}` };
+  }
+};

@@ -1,0 +1,110 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { ProjectionistError } from '../errors/index.ts';
+import { offsetVectorToJson, type OffsetVector } from '../log/index.ts';
+import { readCheckpoints, type ProjectionDefinition } from '../projections/index.ts';
+import { findDefinition } from './findDefinition.ts';
+import { runCheck, type CheckResult } from './runCheck.ts';
+
+/** What verifyVersion found; plain JSON, so that it can be stored and served as it is. */
+export type Verification = {
+  readonly name: string;
+  readonly version: number;
+  /** The version compared with (the active one), or null when there is none. */
+  readonly against: number | null;
+  readonly passed: boolean;
+  /**
+   * Both versions had committed the same log positions when the checks ran, so the comparison
+   * is exact. False when writes kept them apart for the whole `alignWaitMs`: counts may differ
+   * by the events in flight.
+   */
+  readonly aligned: boolean;
+  /** Committed positions of the version and of the one compared with, as the checks saw them. */
+  readonly positions: Readonly<Record<string, string>>;
+  readonly againstPositions: Readonly<Record<string, string>> | null;
+  /** ISO time of the snapshot. */
+  readonly at: string;
+  readonly results: readonly CheckResult[];
+};
+
+/** Runs `work` in a repeatable-read, read-only transaction: one snapshot, and nothing it can write. */
+const inSnapshot = async <T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch((e: unknown) => {
+      broken = e instanceof Error ? e : new Error(String(e));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+};
+
+const sameVector = (a: OffsetVector, b: OffsetVector): boolean =>
+  a.size === b.size && [...a].every(([p, o]) => b.get(p) === o);
+
+/**
+ * Runs the checks a version's definition declares: counts and sums against the active version
+ * (or `against`), and its no-rows invariants. All run in one repeatable-read, read-only
+ * snapshot that also reads both versions' checkpoints (committed with their rows), and the
+ * snapshot is taken again (every 50 ms, up to `alignWaitMs`) until both stand at the same log
+ * positions, so that the two are compared after the same events. PRJ_NOT_FOUND for a version
+ * that is not deployed or not registered.
+ */
+export const verifyVersion = async (options: {
+  pool: pg.Pool;
+  definitions: readonly ProjectionDefinition[];
+  name: string;
+  version: number;
+  against?: number;
+  /** Default 2,000 ms. */
+  alignWaitMs?: number;
+}): Promise<Verification> => {
+  const { pool, name, version } = options;
+  const definition = findDefinition(options.definitions, name, version);
+  const registered = await pool.query<{ active_version: number | null }>(
+    `select p.active_version from projectionist.projections p
+     join projectionist.versions v on v.name = p.name and v.version = $2 where p.name = $1`,
+    [name, version],
+  );
+  const row = registered.rows[0];
+  if (row === undefined)
+    throw new ProjectionistError('PRJ_NOT_FOUND', `${name} v${version} is not registered`, {
+      details: { name, version },
+    });
+  const base = options.against ?? row.active_version;
+  const against = base === null || base === version ? null : base;
+  const deadline = performance.now() + (options.alignWaitMs ?? 2_000);
+  for (;;) {
+    const verification = await inSnapshot(pool, async (client) => {
+      const positions = await readCheckpoints({ db: client, name, version });
+      const againstPositions =
+        against === null ? null : await readCheckpoints({ db: client, name, version: against });
+      const aligned = againstPositions === null || sameVector(positions, againstPositions);
+      if (!aligned && performance.now() < deadline) return undefined;
+      const at = new Date().toISOString();
+      const results: CheckResult[] = [];
+      for (const check of definition.checks)
+        results.push(await runCheck({ client, definition, check, against }));
+      return {
+        name,
+        version,
+        against,
+        passed: results.every((r) => r.ok),
+        aligned,
+        positions: offsetVectorToJson(positions),
+        againstPositions: againstPositions === null ? null : offsetVectorToJson(againstPositions),
+        at,
+        results,
+      };
+    });
+    if (verification !== undefined) return verification;
+    await sleep(50);
+  }
+};
