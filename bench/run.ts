@@ -1,6 +1,7 @@
 // npm run bench [-- <bench>... [--runs=N]]: runs the named benches (default all), prints each
 // result and writes it to bench/RESULTS.md.
 import { commandsBench } from './commands.ts';
+import { cutoverBench } from './cutover.ts';
 import { projectionsBench } from './projections.ts';
 import { rebuildBench } from './rebuild.ts';
 import { stagingBench } from './staging.ts';
@@ -8,7 +9,7 @@ import type { Bench } from './lib/Bench.ts';
 import { machineInfo, machineMarkdown } from './lib/machineInfo.ts';
 import { writeResults } from './lib/writeResults.ts';
 
-const benches: readonly Bench[] = [commandsBench, stagingBench, projectionsBench, rebuildBench];
+const benches: readonly Bench[] = [commandsBench, stagingBench, projectionsBench, rebuildBench, cutoverBench];
 
 const args = process.argv.slice(2);
 const runsArg = args.find((a) => a.startsWith('--runs='));

@@ -20,6 +20,7 @@ import {
 import { startProjectionist, type Running } from '../../src/main.ts';
 import { testLogger, useTestDatabase } from '../harness/testServices.ts';
 import { eventually, testEnv } from '../harness/testEnv.ts';
+import { registerCustomer as register } from '../api/support/registerCustomer.ts';
 
 let databaseUrl: string;
 beforeAll(async () => {
@@ -36,22 +37,6 @@ const start = async (prefix?: string, workers = true) => {
   running.push(r);
   return r;
 };
-
-const register = (id: string, streamId: string) => ({
-  id,
-  type: 'RegisterCustomer',
-  version: 2,
-  streamId,
-  payload: {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `${streamId}@example.com`,
-    phone: '+31 20 123 4567',
-    birthDate: '1815-12-10',
-    address: { street: 'Keizersgracht 1', postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
-    marketingOptIn: false,
-  },
-});
 
 const outcomeOf = async (r: Running, id: string) => {
   const res = await r.app!.inject({ method: 'GET', url: `/commands/${id}` });
