@@ -79,6 +79,10 @@ export class CommandWorker {
       topic: this.#options.client.topics.events,
     });
     await this.#options.recorder.waitFor(target);
+    // Another worker may have decided on these streams while the partition was away: what this
+    // worker remembers of any stream may be stale, so it reads them again from the recorder.
+    this.#states.clear();
+    this.#decided.clear();
     this.#logger.info({ partition }, 'command partition ready');
   }
 
