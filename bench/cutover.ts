@@ -33,12 +33,25 @@ export const cutoverBench: Bench = {
     const results: { around: Read[]; away: Read[]; switchMs: number[] }[] = [];
     try {
       for (const definition of [customerDirectoryV1, customerDirectoryV2]) {
-        await replayProjection({ pool, client: log.client, definition, decode: contractsDecoder(contractRegistry), until: log.end });
+        await replayProjection({
+          pool,
+          client: log.client,
+          definition,
+          decode: contractsDecoder(contractRegistry),
+          until: log.end,
+        });
         await createIndexes({ db: pool, definition });
-        await setVersionState({ db: pool, name: definition.name, version: definition.version, state: { status: 'catching-up' } });
+        await setVersionState({
+          db: pool,
+          name: definition.name,
+          version: definition.version,
+          state: { status: 'catching-up' },
+        });
       }
       await activateVersion({ pool, projection: 'customer-directory', version: 1, actor: 'bench' });
-      const ids = (await pool.query<{ id: string }>('select id from customer_directory.customers limit 500')).rows.map((r) => r.id);
+      const ids = (
+        await pool.query<{ id: string }>('select id from customer_directory.customers limit 500')
+      ).rows.map((r) => r.id);
       for (let run = 0; run < runs; run++) {
         const reads: Read[] = [];
         const windows: [number, number][] = [];
@@ -47,7 +60,9 @@ export const cutoverBench: Bench = {
         const reader = async (n: number) => {
           for (let i = n; !stop; i++) {
             const start = performance.now();
-            await pool.query('select * from customer_directory.customers where id = $1', [ids[i % ids.length]]);
+            await pool.query('select * from customer_directory.customers where id = $1', [
+              ids[i % ids.length],
+            ]);
             reads.push({ start, ms: performance.now() - start });
           }
         };
@@ -55,7 +70,12 @@ export const cutoverBench: Bench = {
         await new Promise((r) => setTimeout(r, 500));
         for (let s = 0; s < switches; s++) {
           const begin = performance.now();
-          await activateVersion({ pool, projection: 'customer-directory', version: s % 2 === 0 ? 2 : 1, actor: 'bench' });
+          await activateVersion({
+            pool,
+            projection: 'customer-directory',
+            version: s % 2 === 0 ? 2 : 1,
+            actor: 'bench',
+          });
           const end = performance.now();
           switchMs.push(end - begin);
           windows.push([begin, end]);
@@ -67,7 +87,9 @@ export const cutoverBench: Bench = {
         const around = reads.filter((r) => windows.some(([b, e]) => r.start <= e && r.start + r.ms >= b));
         const away = reads.filter((r) => !around.includes(r));
         results.push({ around, away, switchMs });
-        process.stderr.write(`cutover: run ${run + 1}: ${reads.length} reads, ${around.length} around the ${switches} switches\n`);
+        process.stderr.write(
+          `cutover: run ${run + 1}: ${reads.length} reads, ${around.length} around the ${switches} switches\n`,
+        );
       }
     } finally {
       await pool.end();
@@ -82,8 +104,48 @@ export const cutoverBench: Bench = {
       markdownTable(
         ['reads', 'count', 'p50 (ms)', 'p99 (ms)', 'max (ms)'],
         [
-          ['in flight during a switch', String(stat((r) => r.around.length)), ms(stat((r) => percentile(r.around.map((x) => x.ms), 50))), ms(stat((r) => percentile(r.around.map((x) => x.ms), 99))), ms(stat((r) => Math.max(...r.around.map((x) => x.ms))))],
-          ['all other reads', String(stat((r) => r.away.length)), ms(stat((r) => percentile(r.away.map((x) => x.ms), 50))), ms(stat((r) => percentile(r.away.map((x) => x.ms), 99))), ms(stat((r) => Math.max(...r.away.map((x) => x.ms))))],
+          [
+            'in flight during a switch',
+            String(stat((r) => r.around.length)),
+            ms(
+              stat((r) =>
+                percentile(
+                  r.around.map((x) => x.ms),
+                  50,
+                ),
+              ),
+            ),
+            ms(
+              stat((r) =>
+                percentile(
+                  r.around.map((x) => x.ms),
+                  99,
+                ),
+              ),
+            ),
+            ms(stat((r) => Math.max(...r.around.map((x) => x.ms)))),
+          ],
+          [
+            'all other reads',
+            String(stat((r) => r.away.length)),
+            ms(
+              stat((r) =>
+                percentile(
+                  r.away.map((x) => x.ms),
+                  50,
+                ),
+              ),
+            ),
+            ms(
+              stat((r) =>
+                percentile(
+                  r.away.map((x) => x.ms),
+                  99,
+                ),
+              ),
+            ),
+            ms(stat((r) => Math.max(...r.away.map((x) => x.ms)))),
+          ],
         ],
       ),
       '',
