@@ -1,16 +1,10 @@
 // Reader stall around a cutover: readers hammer a stable view while reads are switched between
 // two built versions again and again; read latency is compared inside and outside the switches.
 import pg from 'pg';
-import { contractRegistry } from '../events/index.ts';
 import { customerDirectoryV1, customerDirectoryV2 } from '../projections/index.ts';
-import {
-  activateVersion,
-  contractsDecoder,
-  createIndexes,
-  replayProjection,
-  setVersionState,
-} from '../src/projections/index.ts';
+import { activateVersion } from '../src/projections/index.ts';
 import type { Bench } from './lib/Bench.ts';
+import { buildVersion } from './lib/buildVersion.ts';
 import { freshDatabase } from './lib/freshDatabase.ts';
 import { markdownTable } from './lib/markdownTable.ts';
 import { median, percentile } from './lib/percentile.ts';
@@ -33,20 +27,7 @@ export const cutoverBench: Bench = {
     const results: { around: Read[]; away: Read[]; switchMs: number[] }[] = [];
     try {
       for (const definition of [customerDirectoryV1, customerDirectoryV2]) {
-        await replayProjection({
-          pool,
-          client: log.client,
-          definition,
-          decode: contractsDecoder(contractRegistry),
-          until: log.end,
-        });
-        await createIndexes({ db: pool, definition });
-        await setVersionState({
-          db: pool,
-          name: definition.name,
-          version: definition.version,
-          state: { status: 'catching-up' },
-        });
+        await buildVersion(log, pool, definition);
       }
       await activateVersion({ pool, projection: 'customer-directory', version: 1, actor: 'bench' });
       const ids = (

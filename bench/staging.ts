@@ -3,16 +3,10 @@
 import pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
 import { customerDirectoryV2, orderTotalsV1 } from '../projections/index.ts';
-import {
-  activateVersion,
-  contractsDecoder,
-  createIndexes,
-  replayProjection,
-  setVersionState,
-  type ProjectionDefinition,
-} from '../src/projections/index.ts';
+import { activateVersion, type ProjectionDefinition } from '../src/projections/index.ts';
 import { refreshStaging } from '../src/staging/index.ts';
 import type { Bench } from './lib/Bench.ts';
+import { buildVersion } from './lib/buildVersion.ts';
 import { freshDatabase } from './lib/freshDatabase.ts';
 import { markdownTable } from './lib/markdownTable.ts';
 import { median } from './lib/percentile.ts';
@@ -27,20 +21,7 @@ const definitions: readonly ProjectionDefinition[] = [customerDirectoryV2, order
 const rebuild = async (log: ExampleLog, pool: pg.Pool): Promise<number> => {
   const started = performance.now();
   for (const definition of definitions) {
-    await replayProjection({
-      pool,
-      client: log.client,
-      definition,
-      decode: contractsDecoder(contractRegistry),
-      until: log.end,
-    });
-    await createIndexes({ db: pool, definition });
-    await setVersionState({
-      db: pool,
-      name: definition.name,
-      version: definition.version,
-      state: { status: 'catching-up' },
-    });
+    await buildVersion(log, pool, definition);
     await activateVersion({ pool, projection: definition.name, version: definition.version, actor: 'bench' });
   }
   return performance.now() - started;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { contractRegistry } from '../../events/index.ts';
 import { customerDirectoryV2, projections } from '../../projections/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { startProjectionist } from '../main.ts';
 import { contractsDecoder, type ProjectionDefinition } from '../projections/index.ts';
 import { RebuildEngine, cutover, rebuildStatus, rollback, verifyVersion } from '../rebuild/index.ts';
@@ -11,6 +13,25 @@ import { renderProgress } from './renderProgress.ts';
 const customers = 2_000;
 const ordersPerCustomer = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Creates `projectionist_demo_<run>` beside the configured database and drops older demo databases. */
+const freshDemoDatabase = async (prefix: string): Promise<string> => {
+  const base = new URL(loadConfig().database.url);
+  const name = `projectionist_${prefix.replaceAll('-', '_')}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  try {
+    const old = await admin.query<{ datname: string }>(
+      `select datname from pg_database where datname like 'projectionist\\_demo\\_%'`,
+    );
+    for (const row of old.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`);
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  base.pathname = `/${name}`;
+  return base.toString();
+};
 
 const registerCustomer = (i: number) => ({
   id: randomUUID(),
@@ -65,8 +86,16 @@ const placeOrder = (i: number, n: number) => ({
 export const runDemo = async (options: { print: (line: string) => void }): Promise<void> => {
   const { print } = options;
   const prefix = `demo-${Date.now().toString(36)}`;
+  // The projection registry belongs to one deployment (one topic prefix): each demo run gets a
+  // database of its own, and the ones of earlier runs are dropped.
+  const databaseUrl = await freshDemoDatabase(prefix);
   const running = await startProjectionist({
-    env: { ...process.env, PROJECTIONIST_TOPIC_PREFIX: prefix, PROJECTIONIST_HTTP_PORT: '0' },
+    env: {
+      ...process.env,
+      PROJECTIONIST_TOPIC_PREFIX: prefix,
+      PROJECTIONIST_DATABASE_URL: databaseUrl,
+      PROJECTIONIST_HTTP_PORT: '0',
+    },
   });
   const { pool, log: client } = running;
   const base = `http://127.0.0.1:${(running.app?.server.address() as AddressInfo).port}`;
@@ -239,7 +268,7 @@ export const runDemo = async (options: { print: (line: string) => void }): Promi
       ).replace(/^/gm, '   '),
     );
     print(
-      `\nDone. Try: node src/cli/main.ts status (with PROJECTIONIST_TOPIC_PREFIX=${prefix}), or retire v1: node src/cli/main.ts retire customer-directory 1`,
+      `\nDone. Look around with:\n  export PROJECTIONIST_TOPIC_PREFIX=${prefix} PROJECTIONIST_DATABASE_URL=${databaseUrl}\n  node src/cli/main.ts status\n  node src/cli/main.ts retire customer-directory 1`,
     );
   } finally {
     for (const e of engines) await e.stop();
