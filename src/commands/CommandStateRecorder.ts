@@ -1,4 +1,11 @@
-import { decodeEnvelope, headerNames, readLog, type LogClient, type OffsetVector } from '../log/index.ts';
+import {
+  decodeEnvelope,
+  earliestOffsets,
+  headerNames,
+  readLog,
+  type LogClient,
+  type OffsetVector,
+} from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
@@ -130,7 +137,6 @@ export class CommandStateRecorder {
 
   /** Partitions without a checkpoint start at the earliest offset (0 on a complete log). */
   async #fillStart(start: Map<number, bigint>): Promise<OffsetVector> {
-    const { earliestOffsets } = await import('../log/index.ts');
     for (const [p, o] of await earliestOffsets({ client: this.#client, topic: this.#client.topics.events }))
       if (!start.has(p)) start.set(p, o);
     return start;
