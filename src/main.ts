@@ -3,10 +3,9 @@ import { contractRegistry } from '../events/index.ts';
 import { projections } from '../projections/index.ts';
 import { buildApp, type App } from './api/index.ts';
 import {
-  CommandStateRecorder,
-  CommandWorker,
   catalogFromContracts,
   createCommandStore,
+  startCommandSide,
   type CommandCatalog,
   type CommandStore,
 } from './commands/index.ts';
@@ -86,24 +85,15 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
     await store.migrate();
     await migrateRegistry({ pool });
     if (options.workers ?? true) {
-      const recorder = new CommandStateRecorder({
-        client: log,
+      const commandSide = await startCommandSide({
+        pool,
+        log,
         store,
         catalog,
-        logger: scoped(logger, 'commands'),
-      });
-      await recorder.start();
-      stops.push(() => recorder.stop());
-      const worker = new CommandWorker({
-        client: log,
-        store,
-        catalog,
-        recorder,
         logger: scoped(logger, 'commands'),
         sessionTimeoutMs: config.workerSessionTimeoutMs,
       });
-      await worker.start();
-      stops.push(() => worker.stop());
+      stops.push(() => commandSide.stop());
     }
     if (options.engine === true) {
       const engine = new RebuildEngine({

@@ -5,6 +5,7 @@ export { commandRequestSchema, commandBatchSchema, type CommandRequest } from '.
 export { acceptCommands, commandIssues, type Issue } from './acceptCommands.ts';
 export { CommandWorker, type CommandWorkerOptions } from './CommandWorker.ts';
 export { CommandStateRecorder } from './CommandStateRecorder.ts';
+export { startCommandSide, type CommandSide } from './startCommandSide.ts';
 export {
   createCommandStore,
   commandSchemaName,
