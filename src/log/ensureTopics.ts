@@ -1,5 +1,7 @@
 import { ProjectionistError } from '../errors/index.ts';
 import type { LogClient } from './LogClient.ts';
+import { highWatermarks, leadersReady } from './positions.ts';
+import { retryLogRequest } from './retryLogRequest.ts';
 
 export type TopicProblem = { readonly topic: string; readonly problem: string };
 
@@ -34,6 +36,13 @@ export const ensureTopics = async (options: {
       topics: wanted.map((t) => ({ ...t, replicationFactor: options.replicationFactor })),
       waitForLeaders: true,
     });
+    // The controller answers before every broker serves the new partitions: until each has a
+    // leader in the metadata and answers a ListOffsets, produce and fetch meet
+    // NOT_LEADER_FOR_PARTITION or UNKNOWN_TOPIC_OR_PARTITION (a freshly formatted broker most).
+    for (const { topic } of wanted) {
+      await retryLogRequest(`leaders of ${topic}`, () => leadersReady(admin, topic));
+      await highWatermarks({ client, topic });
+    }
     client.logger.info({ topics: wanted.map((t) => t.topic) }, 'created topics');
   }
   const problems = await checkTopics({ client });

@@ -192,7 +192,13 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
       },
     });
     for (const [partition, offset] of position) {
-      if (open.has(partition)) consumer.seek({ topic, partition, offset: offset.toString() });
+      if (!open.has(partition)) continue;
+      try {
+        consumer.seek({ topic, partition, offset: offset.toString() });
+      } catch {
+        // The first join failed and kafkajs is restarting the consumer (a coordinator still
+        // loading on a fresh broker): its GROUP_JOIN listener seeks when it is back.
+      }
     }
 
     for (;;) {
