@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { schemaNode, type PiiTag } from '../contracts/index.ts';
 import { cannotAnonymize, omitValue, type Anonymize } from './Anonymize.ts';
-import { summaryKey } from './summaryKey.ts';
 
 /**
  * Rebuilds one value along a schema compiled in advance. Answers the anonymized value,
- * `omitValue` or `cannotAnonymize`, and pushes onto `stripped` the path pattern of every part
- * it leaves out because the schema does not declare or tag it.
+ * `omitValue` or `cannotAnonymize`, and pushes onto `stripped` the contract path of every part
+ * it leaves out: a declared field the schema does not tag by its own path, a key the schema
+ * does not declare as `*` under the path of its object (`*`, `address.*`, `lines[].*`). Never
+ * the key itself: a key found in the data may be data (a customer id, an email).
  */
 export type FieldPlan = (value: unknown, stripped: string[]) => unknown;
 
@@ -48,6 +49,7 @@ const compileObject = (
     ([key, schema]) => [key, compile(schema, join(pattern, key), key, context)] as const,
   );
   const declared = new Set(Object.keys(shape));
+  const strays = join(pattern, '*');
   const plan: FieldPlan = (value, stripped) => {
     if (value === null || value === undefined) return value;
     if (!isPlainObject(value)) return cannotAnonymize;
@@ -62,8 +64,7 @@ const compileObject = (
     }
     // Counting first spares the common case, where every key is declared, a second pass.
     if (present !== Object.keys(value).length) {
-      for (const key of Object.keys(value))
-        if (!declared.has(key)) stripped.push(join(pattern, summaryKey(key)));
+      for (const key of Object.keys(value)) if (!declared.has(key)) stripped.push(strays);
     }
     return out;
   };

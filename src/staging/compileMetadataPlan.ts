@@ -5,11 +5,12 @@ import type { ResolvedPolicy } from './resolvePolicy.ts';
 import type { MetadataRule } from './StagingPolicy.ts';
 import { stagingRefused } from './stagingRefused.ts';
 import { isStrategy } from './strategies.ts';
-import { summaryKey } from './summaryKey.ts';
 
 /**
  * Anonymizes an envelope's metadata: answers the allow-listed keys, each through its strategy,
- * or undefined when none remains; calls `stripped` with every key it leaves out.
+ * or undefined when none remains. Calls `stripped` once per key it leaves out, naming it as the
+ * summary may: `metadata.<key>` for an allow-listed key whose value its strategy cannot change,
+ * `metadata.*` for any other key, which is never named since a key found in the data may be data.
  */
 export type MetadataPlan = (
   metadata: Readonly<Record<string, unknown>>,
@@ -40,6 +41,9 @@ export const compileMetadataPlan = (options: {
     return [key, anonymize] as const;
   });
   const names = new Set(allowed.map(([key]) => key));
+  const unanonymizable = new Map(allowed.map(([key]) => [key, `metadata.${key}`]));
+
+  const strays = 'metadata.*';
 
   return (metadata, stripped) => {
     let out: Record<string, unknown> | undefined;
@@ -50,11 +54,11 @@ export const compileMetadataPlan = (options: {
       const value = metadata[key];
       const mapped = value === null || value === undefined ? value : anonymize(value);
       // Metadata is no contract's: a value a strategy cannot change costs the key, not the event.
-      if (mapped === cannotAnonymize) stripped(key);
+      if (mapped === cannotAnonymize) stripped(unanonymizable.get(key) ?? strays);
       else if (mapped !== omitValue) (out ??= {})[key] = mapped;
     }
     if (present !== Object.keys(metadata).length) {
-      for (const key of Object.keys(metadata)) if (!names.has(key)) stripped(summaryKey(key));
+      for (const key of Object.keys(metadata)) if (!names.has(key)) stripped(strays);
     }
     return out;
   };

@@ -56,7 +56,7 @@ export const createStagingFilter = (options: StagingFilterOptions): StagingFilte
 
   const filter = (envelope: Envelope): StagingVerdict => {
     const found = typeof envelope?.type === 'string' ? plans.get(envelope.type) : undefined;
-    const counts = found?.tally ?? tally.unknown(envelope?.type);
+    const counts = found?.tally ?? tally.unknown();
     const drop = (reason: DropReason): StagingVerdict => {
       bump(counts.dropped, reason);
       return { status: 'drop', reason };
@@ -78,7 +78,7 @@ export const createStagingFilter = (options: StagingFilterOptions): StagingFilte
         : anonymizeMetadata(envelope.metadata, (key) => bump(counts.strippedMetadata, key));
 
     counts.passed += 1;
-    for (const pattern of stripped) bump(counts.strippedFields, pattern);
+    for (const pattern of stripped) bump(counts.strippedFields, `v${envelope.version} data.${pattern}`);
     return {
       status: 'pass',
       envelope: {

@@ -1,5 +1,4 @@
 import type { DropReason, StagingSummary, TypeSummary } from './StagingSummary.ts';
-import { summaryKey } from './summaryKey.ts';
 
 /** The mutable counters of one type, held by its plan so that counting costs no lookup. */
 export type TypeTally = {
@@ -12,13 +11,19 @@ export type TypeTally = {
 export type Tally = {
   /** The counters of a type that has a contract. */
   known(type: string): TypeTally;
-  /** The counters of a type from the log that has none; odd names show as '?'. */
-  unknown(type: unknown): TypeTally;
+  /**
+   * The counters shared by every type from the log that has none, shown as '(unknown type)':
+   * a type no contract declares is a name found in the data, and might be data.
+   */
+  unknown(): TypeTally;
   summary(): StagingSummary;
 };
 
-// Unknown types and stray keys come from the log: a flood of distinct ones must not grow the
-// summary without bound, so past this many they share one '(more)' entry.
+/** The summary entry of every event whose type has no contract. */
+export const unknownType = '(unknown type)';
+
+// Names are contract paths, so they are bounded by the contracts; the cap only guards against
+// a contract so large that its summary would be unreadable.
 const maxEntries = 200;
 const overflow = '(more)';
 
@@ -44,23 +49,16 @@ const toSummary = (tally: TypeTally): TypeSummary => ({
 
 export const createTally = (): Tally => {
   const types = new Map<string, TypeTally>();
-  let unknownTypes = 0;
-  const get = (name: string, create: boolean): TypeTally => {
+  const get = (name: string): TypeTally => {
     const existing = types.get(name);
     if (existing !== undefined) return existing;
     const tally = newTally();
-    if (create) types.set(name, tally);
+    types.set(name, tally);
     return tally;
   };
   return {
-    known: (type) => get(type, true),
-    unknown: (type) => {
-      const name = summaryKey(type);
-      if (types.has(name)) return get(name, false);
-      if (unknownTypes >= maxEntries) return get(overflow, true);
-      unknownTypes += 1;
-      return get(name, true);
-    },
+    known: (type) => get(type),
+    unknown: () => get(unknownType),
     summary: () => {
       const seen = [...types].filter(([, tally]) => tally.passed > 0 || tally.dropped.size > 0);
       let passed = 0;

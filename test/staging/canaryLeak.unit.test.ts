@@ -22,14 +22,42 @@ const canaryEnvelopes = goldenEnvelopes({
   metadata: canaryMetadata,
 });
 
+/** Keys that are themselves personal data, as a sloppy writer might use them. */
+const canaryKeys = [
+  canaries.identifier,
+  canaries.email,
+  canaries.name,
+  'Zyxquorth',
+  'cust-4711-ada@example.com',
+];
+
+/** The value with every canary key added, with a harmless value, to every object at every depth. */
+const withCanaryKeys = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withCanaryKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return {
+    ...Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withCanaryKeys(inner)])),
+    ...Object.fromEntries(canaryKeys.map((key) => [key, 1])),
+  };
+};
+
+const canaryKeyEnvelopes = goldenEnvelopes({
+  dataOf: (contract, version, sample) => withCanaryKeys(withCanaries(contract, version, sample)),
+  streamIdOf: (contract) => (contract.streamId === 'identifier' ? canaries.identifier : 'ord-0001'),
+  metadata: { ...canaryMetadata, ...Object.fromEntries(canaryKeys.map((key) => [key, 1])) },
+});
+
 /** Filters every canary envelope and answers the leaks found in the JSON of each output. */
-const leaksUnder = (options: Omit<StagingFilterOptions, 'registry' | 'key'> = {}) => {
+const leaksUnder = (
+  options: Omit<StagingFilterOptions, 'registry' | 'key'> = {},
+  envelopes: readonly (typeof canaryEnvelopes)[number][] = canaryEnvelopes,
+) => {
   const { filter, summary } = createStagingFilter({
     registry: contractRegistry,
     key: stagingKey,
     ...options,
   });
-  const outputs = canaryEnvelopes.map(({ name, envelope }) => {
+  const outputs = envelopes.map(({ name, envelope }) => {
     const verdict = filter(envelope);
     expect(verdict.status, name).toBe('pass');
     return { name, json: JSON.stringify(verdict) };
@@ -37,6 +65,7 @@ const leaksUnder = (options: Omit<StagingFilterOptions, 'registry' | 'key'> = {}
   return {
     leaks: outputs.flatMap(({ name, json }) => findLeaks(json).map((fragment) => `${name}: ${fragment}`)),
     summaryLeaks: findLeaks(JSON.stringify(summary())),
+    summary: summary(),
   };
 };
 
@@ -59,6 +88,26 @@ describe('canary leak check', () => {
     const { leaks, summaryLeaks } = leaksUnder();
     expect(leaks).toEqual([]);
     expect(summaryLeaks).toEqual([]);
+  });
+
+  it('names stray keys that are canaries only by the contract path they were found under, in data and metadata', () => {
+    const { leaks, summaryLeaks, summary } = leaksUnder(
+      { metadata: { note: { tag: 'freeText' } } },
+      canaryKeyEnvelopes,
+    );
+    expect(leaks).toEqual([]);
+    expect(summaryLeaks).toEqual([]);
+    const json = JSON.stringify(summary);
+    for (const key of canaryKeys) expect(json.toLowerCase()).not.toContain(key.toLowerCase());
+    // every stripped name is a contract path: a version, then data and declared keys, then '*'
+    const fields = Object.values(summary.types).flatMap((t) => Object.keys(t.strippedFields));
+    expect(fields.length).toBeGreaterThan(20);
+    for (const field of fields) expect(field).toMatch(/^v\d+ data(\.[A-Za-z]\w*(\[\])*)*\.\*$/);
+    expect(Object.keys(summary.types.OrderPlaced?.strippedFields ?? {})).toEqual(
+      expect.arrayContaining(['v2 data.*', 'v2 data.deliveryAddress.*', 'v2 data.lines[].*']),
+    );
+    for (const t of Object.values(summary.types))
+      expect(Object.keys(t.strippedMetadata).sort()).toEqual(['metadata.*']);
   });
 
   it('finds the canary email, local part included, once a policy keeps the email field', () => {
