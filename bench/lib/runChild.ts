@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
  */
 export const runChild = <T>(script: string, args: readonly string[]): Promise<T> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', script, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

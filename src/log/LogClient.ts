@@ -1,6 +1,9 @@
 import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logger/index.ts';
+import { guardRequestQueue } from './guardRequestQueue.ts';
 import { topicNames, type TopicNames } from './topicNames.ts';
+
+guardRequestQueue();
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',

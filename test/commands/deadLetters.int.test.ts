@@ -11,7 +11,7 @@ import { eventually, testEnv } from '../harness/testEnv.ts';
 const run = promisify(execFile);
 
 const cli = (env: Record<string, string>, ...args: string[]) =>
-  run(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'src/cli/main.ts', ...args], {
+  run(process.execPath, ['src/cli/main.ts', ...args], {
     env: { ...process.env, ...env },
   });
 

@@ -12,7 +12,7 @@ const spawnWorker = (env: Record<string, string>): ChildProcess =>
   fork(new URL('./fixtures/runWorker.ts', import.meta.url).pathname, [], {
     env: { ...process.env, ...env },
     execPath: process.execPath,
-    execArgv: ['--disable-warning=TimeoutNegativeWarning'],
+    execArgv: [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 

@@ -20,7 +20,7 @@ const launch = (env: Record<string, string>) => {
     'node_modules/.bin/node',
     ['test/projections/fixtures/projectorProcess.ts'],
     {
-      env: { ...process.env, ...env, NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning' },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

@@ -35,7 +35,6 @@ export const launchEngine = (options: {
       PJ_VERSIONS: options.versions,
       PJ_LEASE_TTL_MS: String(options.leaseTtlMs),
       PJ_MAX_ROWS: String(options.maxRows),
-      NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
