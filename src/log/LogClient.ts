@@ -37,7 +37,14 @@ export class LogClient {
   #admin: Admin | undefined;
   #adminReady: Promise<Admin> | undefined;
 
-  constructor(options: { brokers: readonly string[]; clientId: string; prefix: string; logger: Logger }) {
+  constructor(options: {
+    brokers: readonly string[];
+    clientId: string;
+    prefix: string;
+    logger: Logger;
+    /** Retries of a failed request before kafkajs gives up (backoff from 100 ms). Default 8. */
+    retries?: number;
+  }) {
     this.prefix = options.prefix;
     this.topics = topicNames(options.prefix);
     this.logger = options.logger.child({ scope: 'kafka' });
@@ -46,19 +53,33 @@ export class LogClient {
       brokers: [...options.brokers],
       logLevel: logLevel.WARN,
       logCreator: bridge(this.logger),
-      retry: { initialRetryTime: 100, retries: 8 },
+      retry: { initialRetryTime: 100, retries: options.retries ?? 8 },
       connectionTimeout: 3000,
     });
   }
 
-  /** A connected admin client, made once and shared. */
+  /**
+   * A connected admin client, made once and shared. A connect that failed is not kept: the next
+   * call tries again, so a process that started while the broker was away recovers when it returns.
+   */
   admin(): Promise<Admin> {
-    this.#adminReady ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.#admin = admin;
-      return admin;
-    })();
+    if (this.#adminReady === undefined) {
+      const ready = (async () => {
+        const admin = this.kafka.admin();
+        try {
+          await admin.connect();
+        } catch (error) {
+          await admin.disconnect().catch(() => undefined);
+          throw error;
+        }
+        this.#admin = admin;
+        return admin;
+      })();
+      this.#adminReady = ready;
+      ready.catch(() => {
+        if (this.#adminReady === ready) this.#adminReady = undefined;
+      });
+    }
     return this.#adminReady;
   }
 
