@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
+import { registrySchema } from '../projections/index.ts';
 
 /** The schema that says what a database is for; `role` is 'production' or 'staging'. */
 export const environmentTable = 'projectionist_environment.role';
@@ -13,13 +14,19 @@ const identity = async (pool: pg.Pool) => {
   return row;
 };
 
+// pg_catalog rather than information_schema: the latter hides what the user holds no privilege
+// on, and a schema or table hidden from the check must not count as absent.
 const roleOf = async (pool: pg.Pool): Promise<string | undefined> => {
-  const exists = await pool.query(
-    `select 1 from information_schema.tables where table_schema = 'projectionist_environment' and table_name = 'role'`,
+  const exists = await pool.query<{ found: boolean }>(
+    `select to_regclass('${environmentTable}') is not null as found`,
   );
-  if (exists.rowCount === 0) return undefined;
+  if (exists.rows[0]?.found !== true) return undefined;
   return (await pool.query<{ role: string }>(`select role from ${environmentTable} limit 1`)).rows[0]?.role;
 };
+
+const holdsRegistry = async (pool: pg.Pool): Promise<boolean> =>
+  ((await pool.query(`select 1 from pg_catalog.pg_namespace where nspname = $1`, [registrySchema]))
+    .rowCount ?? 0) > 0;
 
 /** Records what a database is for, once: a database already marked keeps its mark. */
 export const markEnvironment = async (pool: pg.Pool, role: 'production' | 'staging'): Promise<void> => {
@@ -32,8 +39,11 @@ export const markEnvironment = async (pool: pg.Pool, role: 'production' | 'stagi
 
 /**
  * Refuses a staging target that is the production database: the same server (system
- * identifier) and database name, or a database whose own mark says it is production.
- * Throws PRJ_STAGING_REFUSED and changes nothing.
+ * identifier) and database name, or a database whose own mark says it is production. Refuses
+ * too a database that holds a Projectionist registry (the `projectionist` schema) and is not
+ * marked staging: it is some deployment's database, and its mark is the only word on which; the
+ * environment the refresh runs in says nothing about the target. An empty database may become
+ * a staging target (the refresh then marks it). Throws PRJ_STAGING_REFUSED and changes nothing.
  */
 export const guardStagingTarget = async (options: {
   production: pg.Pool;
@@ -46,10 +56,17 @@ export const guardStagingTarget = async (options: {
       `the staging target is the production database (${target.database} on the same server); refusing to refresh it`,
     );
   }
-  if ((await roleOf(options.staging)) === 'production') {
+  const role = await roleOf(options.staging);
+  if (role === 'production') {
     throw new ProjectionistError(
       'PRJ_STAGING_REFUSED',
       `the staging target ${target.database} is marked as a production database; refusing to refresh it`,
+    );
+  }
+  if (role !== 'staging' && (await holdsRegistry(options.staging))) {
+    throw new ProjectionistError(
+      'PRJ_STAGING_REFUSED',
+      `the staging target ${target.database} holds a Projectionist registry (schema ${registrySchema}) but is not marked staging, so it may be another deployment's database; refusing to refresh it. Point PROJECTIONIST_STAGING_DATABASE_URL at an empty database, or at one a deployment started with PROJECTIONIST_ENVIRONMENT=staging has marked`,
     );
   }
 };

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ContractRegistry } from '../contracts/index.ts';
-import { highWatermarks, type LogClient, type OffsetVector } from '../log/index.ts';
+import { assertCompleteLog, highWatermarks, type LogClient, type OffsetVector } from '../log/index.ts';
+import type { Logger } from '../logger/index.ts';
 import {
   activateVersion,
   activeVersion,
@@ -60,8 +61,12 @@ const mergeSummaries = (summaries: readonly StagingSummary[]): StagingSummary =>
  * production events topic, through the fail-closed PII filter, then points the staging stable
  * views at them. Reads without committing any offset in production (readers use throwaway
  * groups and delete them). Incremental: the staging side keeps its own checkpoints, so a second
- * run continues where the first stopped. Refuses a target that is the production database, and
- * a missing or short key, before reading anything.
+ * run continues where the first stopped. Before it writes anything it refuses (and changes
+ * nothing): a missing or short key (PRJ_STAGING_KEY_MISSING), a policy that does not fit the
+ * contracts, an events topic that has lost records (PRJ_LOG_TRUNCATED: staging would be built
+ * from part of the history), and a target that is the production database or another
+ * deployment's (PRJ_STAGING_REFUSED, see `guardStagingTarget`). Log lines and the stored
+ * summary hold counts, projection names and contract paths only.
  */
 export const refreshStaging = async (options: {
   production: pg.Pool;
@@ -73,15 +78,18 @@ export const refreshStaging = async (options: {
   policy?: StagingPolicy;
   emitter?: Emitter<ProjectorEvents>;
   signal?: AbortSignal;
+  logger?: Logger;
 }): Promise<StagingRefreshResult> => {
   const started = performance.now();
-  await guardStagingTarget({ production: options.production, staging: options.staging });
-  // Fails on a missing key before anything is read.
+  const { logger } = options;
+  // Fails on a missing key or a bad policy before anything is read.
   createStagingFilter({
     registry: options.registry,
     key: options.key,
     ...(options.policy ? { policy: options.policy } : {}),
   });
+  await assertCompleteLog({ client: options.client, topic: options.client.topics.events });
+  await guardStagingTarget({ production: options.production, staging: options.staging });
   await markEnvironment(options.staging, 'staging');
 
   const active: ProjectionDefinition[] = [];
@@ -105,8 +113,16 @@ export const refreshStaging = async (options: {
       const verdict = filter.filter(envelope);
       if (verdict.status === 'drop') return { status: 'skip', reason: `staging filter: ${verdict.reason}` };
       const outcome = upcast(verdict.envelope);
-      return outcome.status === 'ok' ? { ...outcome, envelope: verdict.envelope } : outcome;
+      if (outcome.status === 'ok') return { ...outcome, envelope: verdict.envelope };
+      // The upcaster's reasons name paths (and messages) found in the data: only the type here.
+      return outcome.status === 'skip'
+        ? {
+            status: 'skip',
+            reason: `staging upcast: ${verdict.envelope.type} v${verdict.envelope.version} refused`,
+          }
+        : outcome;
     };
+    logger?.info({ projection: definition.name, version: definition.version }, 'staging build started');
     const result = await replayProjection({
       pool: options.staging,
       client: options.client,
@@ -133,6 +149,10 @@ export const refreshStaging = async (options: {
     });
     summaries.push(filter.summary());
     done.push({ name: definition.name, version: definition.version, tookMs: result.tookMs });
+    logger?.info(
+      { projection: definition.name, version: definition.version, tookMs: Math.round(result.tookMs) },
+      'staging build done',
+    );
   }
   const summary = mergeSummaries(summaries);
   await options.staging.query(
@@ -146,5 +166,11 @@ export const refreshStaging = async (options: {
       JSON.stringify(summary),
     ],
   );
-  return { projections: done, target, summary, tookMs: performance.now() - started };
+  const tookMs = performance.now() - started;
+  // The summary holds counts under contract types and paths only (see TypeSummary).
+  logger?.info(
+    { passed: summary.passed, dropped: summary.dropped, summary, tookMs: Math.round(tookMs) },
+    'staging refresh done',
+  );
+  return { projections: done, target, summary, tookMs };
 };
