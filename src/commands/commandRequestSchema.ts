@@ -1,10 +1,21 @@
 import { z } from 'zod';
+import { findUnstorableText, unstorableReason } from './findUnstorableText.ts';
+
+/** Longest id, stream id or correlation id accepted (characters). */
+export const maxIdentifierLength = 200;
+
+/** Adds an issue when a string holds text PostgreSQL cannot store (a NUL, a lone surrogate). */
+const storable = (text: string, ctx: z.core.$RefinementCtx<string>) => {
+  const reason = unstorableReason(text);
+  if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
+};
 
 const identifier = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\w.:@/+-]+$/, 'expected letters, digits or . _ : @ / + -');
+  .min(1, 'must not be empty')
+  .max(maxIdentifierLength, `must be at most ${maxIdentifierLength} characters long`)
+  .regex(/^[\w.:@/+-]+$/, 'expected letters, digits or . _ : @ / + -')
+  .superRefine(storable);
 
 /** Deepest nesting accepted in a payload or metadata: deeper JSON is refused, not stack-overflowed on. */
 export const maxNesting = 64;
@@ -25,7 +36,15 @@ const nestingOf = (value: unknown): number => {
 
 const jsonObject = z
   .record(z.string(), z.unknown())
-  .refine((v) => nestingOf(v) <= maxNesting, `nests deeper than ${maxNesting} levels`);
+  .refine((v) => nestingOf(v) <= maxNesting, {
+    message: `nests deeper than ${maxNesting} levels`,
+    abort: true,
+  })
+  .superRefine((value, ctx) => {
+    // Refused here, at intake: once on the log, such text would wedge every projection that stores it.
+    for (const found of findUnstorableText(value))
+      ctx.addIssue({ code: 'custom', message: found.message, path: [...found.segments] });
+  });
 
 /** One command as a service sends it over HTTP. The id is the sender's, for idempotency. */
 export const commandRequestSchema = z
@@ -35,7 +54,8 @@ export const commandRequestSchema = z
       .string()
       .min(1)
       .max(200)
-      .regex(/^[A-Za-z][\w.]*$/, 'expected a command type name'),
+      .regex(/^[A-Za-z][\w.]*$/, 'expected a command type name')
+      .superRefine(storable),
     version: z.number().int().min(1).max(1000),
     streamId: identifier,
     payload: jsonObject,

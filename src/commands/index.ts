@@ -2,6 +2,7 @@
 export type { CommandCatalog, DecodedMessage, Decision } from './CommandCatalog.ts';
 export { catalogFromContracts } from './catalogFromContracts.ts';
 export { commandRequestSchema, commandBatchSchema, type CommandRequest } from './commandRequestSchema.ts';
+export { findUnstorableText, unstorableReason, type UnstorableText } from './findUnstorableText.ts';
 export { acceptCommands, commandIssues, type Issue } from './acceptCommands.ts';
 export { CommandWorker, type CommandWorkerOptions } from './CommandWorker.ts';
 export { CommandStateRecorder } from './CommandStateRecorder.ts';
