@@ -17,8 +17,10 @@ import {
   replayProjection,
   setVersionState,
 } from '../../src/projections/index.ts';
+import { createLogger } from '../../src/logger/index.ts';
 import { refreshStaging } from '../../src/staging/index.ts';
 import { testLogClient, useTestDatabase } from '../harness/testServices.ts';
+import { canaries as fixtureCanaries, findLeaks } from './fixtures/canaries.ts';
 
 const key = 'staging-test-key-0123456789abcdef0123456789';
 const otherKey = 'another-staging-key-abcdefghijklmnopqrstuvwxyz';
@@ -51,10 +53,24 @@ const canaryStrings = (): string[] => [
   ...canaries.customerIds,
 ];
 
+/**
+ * Keys that are data, as a sloppy writer might send them: objects keyed by a customer id or an
+ * email, metadata counting by person. Stray, so the filter strips them; the summary must not
+ * name them.
+ */
+const canaryKeys = (i: number): Record<string, number> => ({
+  [canaries.customerIds[i]!]: 1,
+  [canaries.emails[i]!]: 1,
+  [canaries.firstNames[i]!]: 1,
+  [fixtureCanaries.identifier]: 1,
+  'cust-4711-ada@example.com': 1,
+});
+
 const seed = async (client: LogClient) => {
   const appender = await new Appender(client).connect();
   try {
     const events = canaries.customerIds.flatMap((id, i) => {
+      const metadata = { ...canaryKeys(i), [fixtureCanaries.name]: 1 };
       const address = {
         street: canaries.streets[i]!,
         postalCode: canaries.postalCodes[i]!,
@@ -78,7 +94,9 @@ const seed = async (client: LogClient) => {
               type: 'CustomerRegistered',
               version: 3,
               streamId: id,
+              metadata,
               data: {
+                ...canaryKeys(i),
                 firstName: canaries.firstNames[i],
                 lastName: canaries.lastNames[i],
                 email: canaries.emails[i],
@@ -93,12 +111,14 @@ const seed = async (client: LogClient) => {
           type: 'OrderPlaced',
           version: 2,
           streamId: `ord-${i}-${n}`,
+          metadata,
           data: {
             customerId: id,
             lines: [{ sku: 'TEA-SENCHA-100', quantity: n + i, unitPriceCents: 899 }],
             currency: 'EUR',
             totalCents: 899 * (n + i),
-            deliveryAddress: { ...address, country: 'NL' },
+            deliveryAddress: { ...address, country: 'NL', ...canaryKeys(i) },
+            [id]: { points: n },
             giftMessage: n === 1 ? canaries.gift : null,
           },
         }),
@@ -214,6 +234,48 @@ describe('staging refresh', () => {
       expect(text.length).toBeGreaterThan(20);
       expect(leaks(text)).toEqual([]);
       expect(result.summary.types.CustomerRegistered?.passed).toBe(3);
+    } finally {
+      await staging.end();
+    }
+  });
+
+  it('names stripped keys by contract path only: no key found in the data reaches the summary, the staging database or a log line', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: {
+        write: (line: string) => {
+          lines.push(line);
+        },
+      },
+    });
+    const staging = new pg.Pool({ connectionString: await useTestDatabase() });
+    try {
+      const result = await refreshStaging({
+        production,
+        staging,
+        client,
+        registry: contractRegistry,
+        definitions,
+        key,
+        logger,
+      });
+      const { types } = result.summary;
+      // six orders, each with one object keyed by a customer id and five stray keys in its address
+      expect(types.OrderPlaced?.strippedFields).toEqual({ 'v2 data.*': 6, 'v2 data.deliveryAddress.*': 30 });
+      expect(types.OrderPlaced?.strippedMetadata).toEqual({ 'metadata.*': 36 });
+      expect(types.CustomerRegistered?.strippedFields).toEqual({ 'v3 data.*': 10 });
+      expect(types.CustomerRegistered?.strippedMetadata).toEqual({ 'metadata.*': 12 });
+
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).toContain('staging refresh done');
+      const stored = await allText(staging);
+      expect(stored.some((text) => text.includes('v2 data.deliveryaddress.*'))).toBe(true);
+      for (const haystack of [[JSON.stringify(result.summary)], stored, lines]) {
+        expect(leaks(haystack.map((h) => h.toLowerCase()))).toEqual([]);
+        expect(haystack.flatMap(findLeaks)).toEqual([]);
+        expect(haystack.some((h) => h.includes('cust-4711'))).toBe(false);
+      }
     } finally {
       await staging.end();
     }
