@@ -1,8 +1,9 @@
-import pg from 'pg';
 import { contractRegistry } from '../../events/index.ts';
+import { createPool } from '../db/index.ts';
 import { projections } from '../../projections/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { highWatermarks, offsetDistance } from '../log/index.ts';
+import { scoped } from '../logger/index.ts';
 import { createEmitter, type ProjectorEvents } from '../projections/index.ts';
 import { refreshStaging } from '../staging/index.ts';
 import type { Running } from '../main.ts';
@@ -23,7 +24,14 @@ export const runStagingRefresh = async (options: {
       'PRJ_CONFIG_INVALID',
       'PROJECTIONIST_STAGING_DATABASE_URL is not set: there is no staging target',
     );
-  const staging = new pg.Pool({ connectionString: url, max: 4 });
+  const staging = createPool({
+    url,
+    max: 4,
+    connectTimeoutMs: running.config.database.connectTimeoutMs,
+    idleInTransactionTimeoutMs: running.config.database.idleInTransactionTimeoutMs,
+    logger: running.logger,
+    name: 'staging',
+  });
   const emitter = createEmitter<ProjectorEvents>();
   const target = await highWatermarks({ client: running.log, topic: running.log.topics.events });
   const total = offsetDistance(new Map(), target);
@@ -45,6 +53,7 @@ export const runStagingRefresh = async (options: {
       definitions: projections,
       key: running.config.staging.key,
       emitter,
+      logger: scoped(running.logger, 'staging'),
     });
     if (!json) process.stderr.write('\n');
     if (json) {
@@ -59,18 +68,21 @@ export const runStagingRefresh = async (options: {
     print(
       `staging refreshed in ${(result.tookMs / 1000).toFixed(1)} s: ${result.projections.map((p) => `${p.name} v${p.version}`).join(', ')}`,
     );
+    // The summary names contract types and paths only ('(unknown type)', 'v2 data.address.*',
+    // 'metadata.*'), never a key found in the data, so it is safe to print as it is.
+    const counts = (entries: Readonly<Record<string, number | undefined>>, none: string) =>
+      Object.entries(entries)
+        .map(([name, n]) => `${name}: ${n ?? 0}`)
+        .join(', ') || none;
     print(
       formatTable(
-        ['type', 'passed', 'dropped', 'stripped fields'],
+        ['type', 'passed', 'dropped', 'stripped fields', 'stripped metadata'],
         Object.entries(result.summary.types).map(([type, t]) => [
           type,
           String(t.passed),
-          Object.entries(t.dropped)
-            .map(([why, n]) => `${why}: ${n}`)
-            .join(', ') || '0',
-          Object.entries(t.strippedFields)
-            .map(([f, n]) => `${f}: ${n}`)
-            .join(', ') || '-',
+          counts(t.dropped, '0'),
+          counts(t.strippedFields, '-'),
+          counts(t.strippedMetadata, '-'),
         ]),
       ),
     );
