@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
 import { projections } from '../projections/index.ts';
 import { buildApp, type App } from './api/index.ts';
@@ -10,6 +10,8 @@ import {
   type CommandStore,
 } from './commands/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
+import { createPool } from './db/index.ts';
+import { createHealth, failureWindow, type Health } from './health/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
 import { contractsDecoder, migrateRegistry } from './projections/index.ts';
@@ -26,7 +28,12 @@ export type Running = {
   readonly store: CommandStore;
   /** The HTTP app; listening only when `listen` was asked for. */
   readonly app: App | undefined;
-  /** Stops in reverse order of start; a worker drains its batch in hand first. */
+  /**
+   * What /readyz answers from: components report into it (`health.report('command-worker',
+   * { status: 'down', reason })`), PostgreSQL and Kafka are probed at each check.
+   */
+  readonly health: Health;
+  /** Marks the process draining (readiness 503), then stops in reverse order of start; a worker drains its batch in hand first. */
   stop(): Promise<void>;
 };
 
@@ -39,6 +46,8 @@ export type StartOptions = {
   engine?: boolean;
   /** Build the HTTP app (true) and also listen on the configured port ('listen'). Default 'listen'. */
   http?: boolean | 'listen';
+  /** The health registry to report into; default a new one. */
+  health?: Health;
 };
 
 /**
@@ -50,15 +59,30 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
   const config = loadConfig(options.env);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const main = scoped(logger, 'main');
+  const health = options.health ?? createHealth({ logger: scoped(logger, 'main') });
   const stops: (() => Promise<void>)[] = [];
+  // Workers and the engine drain first, while HTTP still answers (/readyz 503, intake to the log).
+  const background: (() => Promise<void>)[] = [];
   const stop = async () => {
-    for (const s of stops.reverse())
+    health.drain();
+    for (const s of [...background.reverse(), ...stops.reverse()])
       await s().catch((err: unknown) => main.error({ err }, 'stop step failed'));
+    background.length = 0;
     stops.length = 0;
   };
   try {
-    const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolSize });
+    // The engine's pool has no statement timeout: bulk flushes and index builds of a rebuild run
+    // as long as the data needs. Sessions left idle in a transaction are ended by the server.
+    const db = config.database;
+    const pool = createPool({
+      url: db.url,
+      max: db.poolSize,
+      connectTimeoutMs: db.connectTimeoutMs,
+      idleInTransactionTimeoutMs: db.idleInTransactionTimeoutMs,
+      logger,
+    });
     stops.push(() => pool.end());
+    health.probe('postgres', () => pool.query('select 1'));
     const log = new LogClient({
       brokers: config.kafka.brokers,
       clientId: config.kafka.clientId,
@@ -66,6 +90,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       logger,
     });
     stops.push(() => log.close());
+    health.probe('kafka', async () => (await log.admin()).describeCluster());
     await ensureTopics({
       client: log,
       eventsPartitions: config.topics.eventsPartitions,
@@ -93,7 +118,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         logger: scoped(logger, 'commands'),
         sessionTimeoutMs: config.workerSessionTimeoutMs,
       });
-      stops.push(() => commandSide.stop());
+      background.push(() => commandSide.stop());
     }
     if (options.engine === true) {
       const engine = new RebuildEngine({
@@ -106,34 +131,45 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         cutoverPolicy: (name) => config.cutoverPolicies.get(name) ?? config.defaultCutoverPolicy,
         retireAfterMs: config.retireAfterMs,
       });
+      // The engine reports faults, not recovery: down from an error until a few polls pass without one.
+      const engineFaults = failureWindow();
+      health.probe('rebuild-engine', engineFaults.probe);
+      engine.events.on('engine:error', ({ error }) => engineFaults.fail(reasonOf(error), 3_000));
+      engine.events.on('rebuild:error', ({ name, version, error, retryInMs }) =>
+        engineFaults.fail(`${name} v${version}: ${reasonOf(error)}`, retryInMs + 3_000),
+      );
       await engine.start();
-      stops.push(() => engine.stop());
+      background.push(() => engine.stop());
     }
     let app: App | undefined;
     const http = options.http ?? 'listen';
     if (http !== false) {
+      // Reads answer clients: a statement that runs past the timeout is cut, not queued behind.
+      const readPool = createPool({
+        url: db.url,
+        max: db.readPoolSize,
+        connectTimeoutMs: db.connectTimeoutMs,
+        statementTimeoutMs: db.statementTimeoutMs,
+        idleInTransactionTimeoutMs: db.idleInTransactionTimeoutMs,
+        logger,
+        name: 'read',
+      });
+      stops.push(() => readPool.end());
       const appender = await new Appender(log).connect();
       stops.push(() => appender.close());
       app = await buildApp({
         logger,
         bodyLimit: config.http.bodyLimit,
         commands: { client: log, appender, store, catalog },
-        projections: { client: log, pool, definitions: projections },
+        projections: { client: log, pool: readPool, definitions: projections },
         admin: { client: log, pool, definitions: projections, token: config.http.adminToken },
         readiness: async () => {
+          const { ready, draining, components } = await health.check();
           const checks: Record<string, string> = {};
-          await pool.query('select 1').then(
-            () => (checks.postgres = 'ok'),
-            (e: Error) => (checks.postgres = e.message),
-          );
-          await log
-            .admin()
-            .then((a) => a.describeCluster())
-            .then(
-              () => (checks.kafka = 'ok'),
-              (e: Error) => (checks.kafka = e.message),
-            );
-          return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+          for (const [name, c] of Object.entries(components))
+            checks[name] = c.status === 'up' ? 'ok' : c.reason;
+          if (draining) checks.process = 'draining';
+          return { ready, checks };
         },
       });
       const built = app;
@@ -144,9 +180,11 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       }
     }
     main.info({ brokers: config.kafka.brokers, prefix: config.topics.prefix }, 'projectionist started');
-    return { config, logger, log, pool, catalog, store, app, stop };
+    return { config, logger, log, pool, catalog, store, app, health, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 };
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

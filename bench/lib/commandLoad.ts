@@ -1,3 +1,4 @@
+import type { CommandOutcome } from '../../src/commands/index.ts';
 import { Worker } from 'node:worker_threads';
 
 /** One command to send: its id (the events' causationId) and its JSON body. */
@@ -32,7 +33,7 @@ export type CommandTiming = {
   readonly status: number;
   readonly seenAt: number | undefined;
   /** The outcome its worker recorded, when read. */
-  readonly outcome: 'applied' | 'rejected' | undefined;
+  readonly outcome: CommandOutcome['status'] | undefined;
 };
 
 /** Runs `plan` in a worker thread (bench/lib/commandLoadWorker.ts); answers one timing per command, in order. */

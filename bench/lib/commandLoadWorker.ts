@@ -24,7 +24,7 @@ const client = openLogClient({
   logger: createLogger({ level: 'silent' }),
 });
 const seen = new Map<string, number>();
-const outcomes = new Map<string, 'applied' | 'rejected'>();
+const outcomes = new Map<string, CommandOutcome['status']>();
 const stopTail = new AbortController();
 
 const tail = async (from: OffsetVector) => {

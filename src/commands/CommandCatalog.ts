@@ -22,6 +22,8 @@ export type CommandCatalog = {
   latestEventVersion(type: string): number;
   /** The aggregate (stream kind) a command acts on. */
   aggregateOf(commandType: string): string;
+  /** Every event type some aggregate folds: what the command-state projection reads. */
+  foldedEventTypes(): readonly string[];
   /** The aggregate an event type folds into, if any. */
   aggregateOfEvent(eventType: string): string | undefined;
   initialState(aggregate: string): unknown;

@@ -1,6 +1,8 @@
 import {
   TransactionalConsumer,
   highWatermarks,
+  partitionCount,
+  partitionFor,
   type LogClient,
   type LogRecord,
   type LogTransaction,
@@ -8,43 +10,39 @@ import {
 } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
-import type { CommandStateRecorder } from './CommandStateRecorder.ts';
 import type { CommandStore } from './commandStore.ts';
-import { processCommandSlice } from './processCommandSlice.ts';
-
-const stateCacheLimit = 20_000;
-const decidedCacheLimit = 200_000;
+import { createSliceWork, type SliceDecisions } from './decideSlice.ts';
+import { parseCommandRecord, type ParsedCommand } from './parseCommandRecord.ts';
+import { PartitionMemory } from './PartitionMemory.ts';
 
 export type CommandWorkerOptions = {
   readonly client: LogClient;
   readonly store: CommandStore;
   readonly catalog: CommandCatalog;
-  readonly recorder: CommandStateRecorder;
   readonly logger: Logger;
   /** Consumer group of the workers. Default `<prefix>.command-workers`. */
   readonly groupId?: string;
-  /** First and longest wait before retrying a command of a newer version. Default 500 ms, 30 s. */
-  readonly retryBackoffMs?: readonly [number, number];
   /** Consumer session timeout. Default 30 s. */
   readonly sessionTimeoutMs?: number;
+  /** How long a partition's new owner waits for the command state to catch up. Default 60 s. */
+  readonly catchUpTimeoutMs?: number;
 };
 
 /**
- * Drains the commands topic: upcast, validate, skip duplicates, decide, and append the events
- * and the outcome with the consumer offset in one Kafka transaction. A command of a version
- * newer than this code pauses its partition (retried with backoff) instead of being
- * dead-lettered; one that no contract accepts is dead-lettered in the same transaction.
+ * Drains the commands topic: each command is decided by the worker of the partition that owns
+ * its stream (the body's stream id through the project's partitioner, whatever key or headers
+ * the record came with; one that landed elsewhere is forwarded there in the same transaction).
+ * Upcast, validate, skip duplicates (by the body's id), decide, and append the events and the
+ * outcome with the consumer offset in one Kafka transaction. A command of a version newer than
+ * this code is held with its stream (a `waiting` outcome); one that no contract accepts is
+ * dead-lettered in the same transaction.
  */
 export class CommandWorker {
   readonly #options: CommandWorkerOptions;
   readonly #consumer: TransactionalConsumer;
   readonly #logger: Logger;
-  /** States this worker decided on; it is the only writer of its partitions' streams. */
-  readonly #states = new Map<string, unknown>();
-  readonly #decided = new Set<string>();
-  /** Furthest positions of events this worker appended: the recorder must reach them before a cold read. */
-  #written = new Map<number, bigint>();
-  readonly #waiting = new Map<number, { offset: bigint; attempt: number }>();
+  readonly #partitions = new Map<number, PartitionMemory>();
+  #owner: ((streamId: string) => number) | undefined;
 
   constructor(options: CommandWorkerOptions) {
     this.#options = options;
@@ -54,13 +52,18 @@ export class CommandWorker {
       groupId: options.groupId ?? `${options.client.prefix}.command-workers`,
       topic: options.client.topics.commands,
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
-      onPartitionStart: (partition) => this.#onPartitionStart(partition),
+      onPartitionStart: (partition, transaction) => this.#onPartitionStart(partition, transaction),
       handle: ({ partition, records, tx }) => this.#handle(partition, records, tx),
     });
   }
 
-  start(): Promise<void> {
-    return this.#consumer.start();
+  async start(): Promise<void> {
+    const count = await partitionCount({
+      client: this.#options.client,
+      topic: this.#options.client.topics.commands,
+    });
+    this.#owner = (streamId) => partitionFor(streamId, count);
+    await this.#consumer.start();
   }
 
   /** Drains: the batch in hand finishes and commits, then the worker leaves the group. */
@@ -69,91 +72,107 @@ export class CommandWorker {
   }
 
   /**
-   * A partition taken over from another worker: its producer has fenced the previous owner, so
-   * every outcome that will ever exist for earlier commands is in the events topic now. Wait
-   * until the recorder has read that far, then the duplicate check and states are complete.
+   * A partition taken over: its producer has fenced the previous owner, so every outcome that
+   * will ever exist for earlier commands is in the events topic now. Decide nothing until the
+   * command state has read that far; then try the commands held for its streams again (this
+   * code may know their version).
    */
-  async #onPartitionStart(partition: number): Promise<void> {
-    const target = await highWatermarks({
-      client: this.#options.client,
-      topic: this.#options.client.topics.events,
-    });
-    await this.#options.recorder.waitFor(target);
-    // Another worker may have decided on these streams while the partition was away: what this
-    // worker remembers of any stream may be stale, so it reads them again from the recorder.
-    this.#states.clear();
-    this.#decided.clear();
+  async #onPartitionStart(
+    partition: number,
+    transaction: <T>(work: (tx: LogTransaction) => Promise<T>) => Promise<T>,
+  ): Promise<void> {
+    const { client, store } = this.#options;
+    const target = await highWatermarks({ client, topic: client.topics.events });
+    await store.waitFor(target, { timeoutMs: this.#options.catchUpTimeoutMs ?? 60_000 });
+    const memory = new PartitionMemory();
+    this.#partitions.set(partition, memory);
+    const waiting = await store.loadWaiting(partition);
+    memory.hold(waiting);
+    if (waiting.length > 0) {
+      const extra = { ids: waiting.map((w) => w.commandId), streams: waiting.map((w) => w.streamId) };
+      const result = await this.#decide(partition, memory, [], (work) => work.retryHeld(waiting), extra);
+      const positions = await transaction(async (tx) => {
+        const at = await tx.append(result.appends);
+        if (result.deadLetters.length > 0) await tx.send(client.topics.deadLetters, result.deadLetters);
+        return at;
+      });
+      memory.commit(result, positions);
+      this.#logger.info(
+        { partition, held: waiting.length, decided: result.decided.length, stillHeld: memory.heldIds.size },
+        'held commands tried again',
+      );
+    }
     this.#logger.info({ partition }, 'command partition ready');
   }
 
   async #handle(partition: number, records: readonly LogRecord[], tx: LogTransaction): Promise<SliceOutcome> {
-    const { catalog, store, client } = this.#options;
-    const ids = new Set<string>();
-    const streams = new Set<string>();
-    for (const r of records) {
-      const id = r.headers['pj-event-id'];
-      if (id !== undefined && !this.#decided.has(id)) ids.add(id);
-      if (r.key !== null && !this.#states.has(r.key)) streams.add(r.key);
+    const { client } = this.#options;
+    const memory = this.#partitions.get(partition) ?? new PartitionMemory();
+    this.#partitions.set(partition, memory);
+    const parsed = records.map(parseCommandRecord);
+    const result = await this.#decide(partition, memory, parsed, (work) => {
+      for (const p of parsed) work.take(p);
+    });
+    const positions = await tx.append(result.appends);
+    if (result.forwards.length > 0) await tx.send(client.topics.commands, result.forwards);
+    if (result.deadLetters.length > 0) await tx.send(client.topics.deadLetters, result.deadLetters);
+    const last = records[records.length - 1];
+    return {
+      status: 'done',
+      next: last === undefined ? 0n : last.offset + 1n,
+      onCommitted: () => {
+        memory.commit(result, positions);
+        const { deadLettered, held } = result.counts;
+        if (deadLettered > 0) this.#logger.warn({ partition, count: deadLettered }, 'commands dead-lettered');
+        if (held > 0) this.#logger.warn({ partition, count: held }, 'commands held for newer code');
+      },
+    };
+  }
+
+  /** Loads what the memory lacks for these commands (ids, states), then runs `work` over it. */
+  async #decide(
+    partition: number,
+    memory: PartitionMemory,
+    parsed: readonly ParsedCommand[],
+    work: (slice: ReturnType<typeof createSliceWork>) => void,
+    extra: { ids: readonly string[]; streams: readonly string[] } = { ids: [], streams: [] },
+  ): Promise<SliceDecisions> {
+    const { store, catalog, client } = this.#options;
+    const owner = this.#owner ?? (() => partition);
+    const ids = new Set<string>(extra.ids);
+    const streams = new Set<string>(extra.streams);
+    for (const p of parsed) {
+      if (p.kind !== 'command' || owner(p.command.streamId) !== partition) continue;
+      if (!memory.decided.has(p.command.eventId) && !memory.heldIds.has(p.command.eventId))
+        ids.add(p.command.eventId);
+      if (!memory.states.has(p.command.streamId)) streams.add(p.command.streamId);
     }
-    if (streams.size > 0 && this.#written.size > 0) await this.#options.recorder.waitFor(this.#written);
+    if (memory.mustReach !== undefined && (ids.size > 0 || streams.size > 0)) {
+      await store.waitFor(memory.mustReach, { timeoutMs: this.#options.catchUpTimeoutMs ?? 60_000 });
+      memory.mustReach = undefined;
+    }
     const [known, loaded] = await Promise.all([
       store.decidedAmong([...ids]),
       store.loadStreamStates([...streams]),
     ]);
-    const result = processCommandSlice({
-      records,
+    const slice = createSliceWork({
+      partition,
+      owner,
       topic: client.topics.commands,
       catalog,
-      alreadyDecided: known.size === 0 ? this.#decided : new Set([...this.#decided, ...known]),
-      loadState: (streamId, aggregate) =>
-        this.#states.has(streamId)
-          ? this.#states.get(streamId)
-          : loaded.has(streamId)
-            ? loaded.get(streamId)
-            : catalog.initialState(aggregate),
+      memory: {
+        isDecided: (id) => memory.decided.has(id) || known.has(id),
+        isHeld: (id) => memory.heldIds.has(id) && !known.has(id),
+        heldBy: (stream) => memory.held.get(stream),
+        stateOf: (stream, aggregate) =>
+          memory.states.has(stream)
+            ? memory.states.get(stream)
+            : loaded.has(stream)
+              ? loaded.get(stream)
+              : catalog.initialState(aggregate),
+      },
     });
-
-    const positions = await tx.append(result.appends);
-    if (result.deadLetters.length > 0) await tx.send(client.topics.deadLetters, result.deadLetters);
-    const written = new Map(this.#written);
-    for (const p of positions)
-      if (p.offset + 1n > (written.get(p.partition) ?? 0n)) written.set(p.partition, p.offset + 1n);
-
-    const onCommitted = () => {
-      this.#written = written;
-      if (this.#states.size > stateCacheLimit) this.#states.clear();
-      if (this.#decided.size > decidedCacheLimit) this.#decided.clear();
-      for (const [stream, state] of result.states) this.#states.set(stream, state);
-      for (const id of result.decided) this.#decided.add(id);
-      if (result.counts.deadLettered > 0)
-        this.#logger.warn({ partition, count: result.counts.deadLettered }, 'commands dead-lettered');
-    };
-
-    if (result.wait === undefined) {
-      this.#waiting.delete(partition);
-      return { status: 'done', next: result.next, onCommitted };
-    }
-    return { ...this.#waitFor(partition, result.next, result.wait), onCommitted };
-  }
-
-  #waitFor(partition: number, offset: bigint, wait: { type: string; version: number; known: number }) {
-    const [first, longest] = this.#options.retryBackoffMs ?? [500, 30_000];
-    const previous = this.#waiting.get(partition);
-    const attempt = previous?.offset === offset ? previous.attempt + 1 : 0;
-    this.#waiting.set(partition, { offset, attempt });
-    if (attempt === 0) {
-      // Once per message, not per retry: a newer worker (or this one upgraded) will take it.
-      this.#logger.warn(
-        { partition, offset: offset.toString(), type: wait.type, version: wait.version, known: wait.known },
-        'command is of a newer version than this worker knows; pausing the partition until a newer worker takes it',
-      );
-    }
-    const reason = `${wait.type} v${wait.version} is newer than this worker knows (v${wait.known})`;
-    return {
-      status: 'wait' as const,
-      next: offset,
-      retryAfterMs: Math.min(longest, first * 2 ** Math.min(attempt, 10)),
-      reason,
-    };
+    work(slice);
+    return slice.result;
   }
 }

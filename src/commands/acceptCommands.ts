@@ -1,5 +1,11 @@
 import { ProjectionistError } from '../errors/index.ts';
-import { createEnvelope, encodeEnvelope, type Appender, type LogClient } from '../log/index.ts';
+import {
+  createEnvelope,
+  encodeEnvelope,
+  type Appender,
+  type EncodedRecord,
+  type LogClient,
+} from '../log/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import type { CommandRequest } from './commandRequestSchema.ts';
 import type { CommandStore } from './commandStore.ts';
@@ -36,17 +42,51 @@ export const commandIssues = (catalog: CommandCatalog, command: CommandRequest, 
 const sendTimeoutMs = 10_000;
 
 /**
- * Largest encoded command record: under the broker's default message.max.bytes (1,048,588)
- * with room for the batch overhead, so a command the HTTP body limit lets in but Kafka would
- * refuse is answered 413 before anything is sent (a batch is then refused whole).
+ * Largest command record (value, key and headers, with room for their framing): under the
+ * broker's default message.max.bytes (1,048,588), which bounds the record batch a produce
+ * request carries for one partition, with room for the batch header. A command the HTTP body
+ * limit lets in but the broker would refuse is answered 413 before anything is sent.
  */
 export const maxRecordBytes = 1_000_000;
+
+/** What a record takes in a Kafka record batch, over-counted: a varint is at most 5 bytes. */
+const recordBytes = (r: EncodedRecord): number =>
+  Buffer.byteLength(r.key) +
+  r.value.length +
+  Object.entries(r.headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 10, 0) +
+  40;
+
+/**
+ * The records in order, cut into sends of at most maxRecordBytes each, all partitions counted
+ * together (kafkajs sends one batch per partition per request, and one partition may get all).
+ * A batch the broker would refuse whole is so sent in parts that fit, keeping each stream's order.
+ */
+const brokerSends = (records: readonly EncodedRecord[]): EncodedRecord[][] => {
+  const sends: EncodedRecord[][] = [];
+  let current: EncodedRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = recordBytes(record);
+    if (current.length > 0 && bytes + size > maxRecordBytes) {
+      sends.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) sends.push(current);
+  return sends;
+};
 
 /**
  * Validates every command against its contract, then puts them durably on the commands topic
  * (all or none are answered 202) and records them as accepted. Throws PRJ_VALIDATION with the
- * issues of every bad command, sending nothing; PRJ_KAFKA_UNAVAILABLE when the broker did not
- * take them in time (the sender retries with the same ids: duplicates are skipped).
+ * issues of every bad command, and PRJ_PAYLOAD_TOO_LARGE for one that cannot fit a log record,
+ * sending nothing; PRJ_KAFKA_UNAVAILABLE when the broker did not take them in time (the sender
+ * retries with the same ids: duplicates are skipped). A batch too large for one produce request
+ * goes in several, in order; should one fail, those before it are on the log, and the retry
+ * the 503 asks for completes the batch without doubling any command.
  */
 export const acceptCommands = async (options: {
   client: LogClient;
@@ -76,26 +116,35 @@ export const acceptCommands = async (options: {
       }),
     ),
   );
-  const oversized = records.flatMap((r, i) =>
-    r.value.length > maxRecordBytes
+  const oversized = records.flatMap((r, i) => {
+    const size = recordBytes(r);
+    return size > maxRecordBytes
       ? [
           {
-            path: options.batch ? `commands.${i}` : '(root)',
-            message: `encodes to ${r.value.length} bytes; at most ${maxRecordBytes} fit in one log record`,
+            path: options.batch ? `commands.${i}` : '',
+            message: `encodes to a ${size}-byte log record; a command may take at most ${maxRecordBytes} bytes (the broker's message.max.bytes is 1048588)`,
             code: 'too_big',
           },
         ]
-      : [],
-  );
+      : [];
+  });
   if (oversized.length > 0) {
     throw new ProjectionistError('PRJ_PAYLOAD_TOO_LARGE', 'a command is too large for one log record', {
       details: { issues: oversized },
     });
   }
   let timer: NodeJS.Timeout | undefined;
+  let gaveUp = false;
+  const sendAll = async () => {
+    for (const part of brokerSends(records)) {
+      // After the timeout the sender was told to retry: sending on would only race that retry.
+      if (gaveUp) return;
+      await options.appender.send(options.client.topics.commands, part);
+    }
+  };
   try {
     await Promise.race([
-      options.appender.send(options.client.topics.commands, records),
+      sendAll(),
       new Promise((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer from Kafka within ${sendTimeoutMs} ms`)),
@@ -104,6 +153,7 @@ export const acceptCommands = async (options: {
       }),
     ]);
   } catch (cause) {
+    gaveUp = true;
     throw new ProjectionistError(
       'PRJ_KAFKA_UNAVAILABLE',
       'the commands could not be put on the log; retry with the same ids',

@@ -46,6 +46,7 @@ export const catalogFromContracts = (registry: ContractRegistry): CommandCatalog
       return version;
     },
     aggregateOf: (type) => command(type).aggregate.name,
+    foldedEventTypes: () => [...aggregateByEvent.keys()],
     aggregateOfEvent: (type) => aggregateByEvent.get(type),
     initialState: (name) => aggregate(name).initial,
     evolve: (name, state, event) => aggregate(name).evolve(state, event as never),

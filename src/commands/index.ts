@@ -5,15 +5,17 @@ export { commandRequestSchema, commandBatchSchema, type CommandRequest } from '.
 export { findUnstorableText, unstorableReason, type UnstorableText } from './findUnstorableText.ts';
 export { acceptCommands, commandIssues, type Issue } from './acceptCommands.ts';
 export { CommandWorker, type CommandWorkerOptions } from './CommandWorker.ts';
-export { CommandStateRecorder } from './CommandStateRecorder.ts';
 export { startCommandSide, type CommandSide } from './startCommandSide.ts';
 export {
   createCommandStore,
   commandSchemaName,
   type CommandStore,
   type StoredOutcome,
+  type WaitingCommand,
 } from './commandStore.ts';
-export { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
+export { commandOutcomeType, type CommandOutcome, type HeldCommand } from './commandOutcome.ts';
 export { deadLetterHeaders, deadLetterRecord } from './deadLetterRecord.ts';
-export { processCommandSlice, type SliceResult } from './processCommandSlice.ts';
+export { createSliceWork, type SliceDecisions, type SliceMemory } from './decideSlice.ts';
+export { parseCommandRecord, type ParsedCommand } from './parseCommandRecord.ts';
+export { commandStateProjection, commandStateName, commandStateDecoder } from './commandStateProjection.ts';
 export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './deadLetters.ts';

@@ -1,17 +1,23 @@
 import type pg from 'pg';
 import type { LogClient } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
+import { Projector, type ProjectorState } from '../projections/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
-import { CommandStateRecorder } from './CommandStateRecorder.ts';
-import { CommandWorker } from './CommandWorker.ts';
+import { commandStateDecoder } from './commandStateProjection.ts';
 import type { CommandStore } from './commandStore.ts';
+import { CommandWorker } from './CommandWorker.ts';
 
 export type CommandSide = {
-  /** Drains the workers (the batch in hand commits), then stops the state writer. */
+  /** The command-state projection's state in this process (standing by while another holds its lease). */
+  readonly state: () => ProjectorState;
+  /** Drains the workers (the batch in hand commits), then stops the state projection. */
   stop(): Promise<void>;
 };
 
-/** Starts what decides commands in this process: the command-state writer and the workers. */
+/**
+ * Starts what decides commands in this process: the command-state projection (one writer across
+ * all processes: its lease; the others stand by and take over when it expires) and the workers.
+ */
 export const startCommandSide = async (options: {
   pool: pg.Pool;
   log: LogClient;
@@ -19,28 +25,39 @@ export const startCommandSide = async (options: {
   catalog: CommandCatalog;
   logger: Logger;
   sessionTimeoutMs: number;
+  /** Lease of the command-state projection: how soon another process takes over. Default 10 s. */
+  leaseTtlMs?: number;
 }): Promise<CommandSide> => {
-  const { log, store, catalog, logger } = options;
-  const recorder = new CommandStateRecorder({ client: log, store, catalog, logger });
-  await recorder.start();
+  const { pool, log, store, catalog, logger } = options;
+  const projector = new Projector({
+    pool,
+    client: log,
+    definition: store.definition,
+    decode: commandStateDecoder(catalog),
+    leaseTtlMs: options.leaseTtlMs ?? 10_000,
+    // Deciders and `GET /commands/:id` wait on it: flush at once when the log is quiet.
+    limits: { maxDelayMs: 5 },
+    logger,
+  });
+  await projector.start();
   const worker = new CommandWorker({
     client: log,
     store,
     catalog,
-    recorder,
     logger,
     sessionTimeoutMs: options.sessionTimeoutMs,
   });
   try {
     await worker.start();
   } catch (error) {
-    await recorder.stop();
+    await projector.stop();
     throw error;
   }
   return {
+    state: () => projector.state,
     stop: async () => {
       await worker.stop();
-      await recorder.stop();
+      await projector.stop();
     },
   };
 };

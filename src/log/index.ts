@@ -14,6 +14,7 @@ export {
 export { Appender, TransactionalAppender, type LogTransaction } from './Appender.ts';
 export { readLog, type LogBatch, type LogRecord, type ReadLogOptions } from './readLog.ts';
 export { partitionFor } from './partitionFor.ts';
+export { partitionCount } from './partitionCount.ts';
 export {
   offsetVectorToJson,
   offsetVectorFromJson,
@@ -26,4 +27,5 @@ export {
   type SliceHandler,
   type SliceOutcome,
   type TransactionalConsumerOptions,
+  type ConsumerHealth,
 } from './TransactionalConsumer.ts';

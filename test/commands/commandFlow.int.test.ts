@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   catalogFromContracts,
-  CommandStateRecorder,
-  CommandWorker,
   deadLetterHeaders,
+  startCommandSide,
   type CommandCatalog,
 } from '../../src/commands/index.ts';
 import { contractRegistry } from '../../events/index.ts';
@@ -170,7 +169,7 @@ describe('commands', () => {
     expect(dead.every((d) => d.headers[deadLetterHeaders.sourceTopic] === r.log.topics.commands)).toBe(true);
   });
 
-  it('waits on a command one version newer than it knows, and a worker that knows it applies it', async () => {
+  it('holds a command one version newer than it knows with its stream only, and a worker that knows it applies them in order', async () => {
     const r = await start(undefined, false);
     const base = catalogFromContracts(contractRegistry);
     // "Tomorrow's" RegisterCustomer v3: v2 plus a loyalty tier, which tomorrow's upcaster knows.
@@ -185,53 +184,72 @@ describe('commands', () => {
             )
           : base.decodeCommand(type, version, data),
     };
-    const logger = testLogger();
-    const recorder = new CommandStateRecorder({ client: r.log, store: r.store, catalog: base, logger });
-    await recorder.start();
-    const today = new CommandWorker({
-      client: r.log,
-      store: r.store,
-      catalog: base,
-      recorder,
-      logger,
-      retryBackoffMs: [100, 300],
-    });
-    await today.start();
+    const side = (catalog: CommandCatalog) =>
+      startCommandSide({
+        pool: r.pool,
+        log: r.log,
+        store: r.store,
+        catalog,
+        logger: testLogger(),
+        sessionTimeoutMs: 10_000,
+        leaseTtlMs: 2_000,
+      });
+    const statusOf = async (id: string) => {
+      const res = await r.app!.inject({ method: 'GET', url: `/commands/${id}` });
+      return res.statusCode === 200 ? res.json<{ status: string; reason?: string }>() : undefined;
+    };
+    const today = await side(base);
     const appender = await new Appender(r.log).connect();
-    const id = randomUUID();
+    const newer = randomUUID();
+    const behind = randomUUID();
+    const other = randomUUID();
     try {
       await appender.send(r.log.topics.commands, [
         encodeEnvelope(
           createEnvelope({
-            eventId: id,
+            eventId: newer,
             type: 'RegisterCustomer',
             version: 3,
             streamId: 'cus-new',
-            data: { ...register(id, 'cus-new').payload, tier: 'gold' },
+            data: { ...register(newer, 'cus-new').payload, tier: 'gold' },
+          }),
+        ),
+        encodeEnvelope(
+          createEnvelope({
+            eventId: behind,
+            type: 'ChangeCustomerEmail',
+            version: 1,
+            streamId: 'cus-new',
+            data: { email: 'later@example.com' },
           }),
         ),
       ]);
-      await new Promise((res) => setTimeout(res, 3_000));
-      expect(await outcomeOf(r, id)).toBeUndefined();
+      // Another stream keeps flowing, whatever partition it is on.
+      await r.app!.inject({ method: 'POST', url: '/commands', payload: register(other, 'cus-other') });
+      expect((await eventually(() => outcomeOf(r, other))).status).toBe('applied');
+      const held = await eventually(async () => {
+        const s = await statusOf(newer);
+        return s?.status === 'waiting' ? s : undefined;
+      });
+      expect(held.reason).toMatch(/RegisterCustomer v3 is newer than this worker knows/);
+      const queued = await eventually(async () => {
+        const s = await statusOf(behind);
+        return s?.status === 'waiting' ? s : undefined;
+      });
+      expect(queued.reason).toMatch(new RegExp(`queued behind command ${newer}`));
       await today.stop();
       expect(await allRecords(r, r.log.topics.deadLetters)).toHaveLength(0);
 
-      const upgraded = new CommandWorker({
-        client: r.log,
-        store: r.store,
-        catalog: tomorrow,
-        recorder,
-        logger,
-      });
-      await upgraded.start();
+      const upgraded = await side(tomorrow);
       try {
-        expect((await eventually(() => outcomeOf(r, id))).status).toBe('applied');
+        expect((await eventually(() => outcomeOf(r, newer))).status).toBe('applied');
+        // Decided after the registration it queued behind, so it applies (it would be rejected first).
+        expect((await eventually(() => outcomeOf(r, behind))).status).toBe('applied');
       } finally {
         await upgraded.stop();
       }
     } finally {
       await appender.close();
-      await recorder.stop();
     }
   });
 });

@@ -64,7 +64,7 @@ describe('a command worker killed with SIGKILL at random points', () => {
         Number(
           (
             await admin.pool.query<{ n: string }>(
-              `select count(*)::text as n from ${admin.store.schema}.outcomes`,
+              `select count(*)::text as n from ${admin.store.tables.outcomes}`,
             )
           ).rows[0]?.n ?? 0,
         );

@@ -1,0 +1,10 @@
+import type { LogClient } from './LogClient.ts';
+
+/** How many partitions a topic has, from the cluster's metadata. */
+export const partitionCount = async (options: { client: LogClient; topic: string }): Promise<number> => {
+  const admin = await options.client.admin();
+  const meta = await admin.fetchTopicMetadata({ topics: [options.topic] });
+  const count = meta.topics[0]?.partitions.length ?? 0;
+  if (count === 0) throw new Error(`topic ${options.topic} has no partitions (does it exist?)`);
+  return count;
+};
