@@ -12,7 +12,10 @@ import { migrateRegistry } from './migrateRegistry.ts';
 import type { ProjectionDefinition } from './projectionTypes.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 import { projectSegment } from './projectSegment.ts';
+import { parkedRetryDue } from './parkedRetryDue.ts';
+import type { RetryScope } from './readParkedRecords.ts';
 import { registerVersion } from './registerVersion.ts';
+import { retryParked } from './retryParked.ts';
 import { defaultBatchLimits, type BatchLimits } from './runBatches.ts';
 import { setVersionState } from './setVersionState.ts';
 
@@ -28,8 +31,12 @@ export type ProjectorOptions = {
   readonly limits?: Partial<BatchLimits>;
   /** Backoff after a fault a retry may fix: from `minMs`, doubling to `maxMs`. Default 200 to 10,000 ms. */
   readonly retry?: { readonly minMs?: number; readonly maxMs?: number };
-  /** Pause before retrying an event newer than this code. Default 5,000 ms. */
+  /** Pause before retrying an event newer than this code (only where events are not parked). Default 5,000 ms. */
   readonly waitRetryMs?: number;
+  /** How often the tail looks for parked events an operator asked to retry. Default 2,000 ms. */
+  readonly parkedPollMs?: number;
+  /** How often the tail retries parked events that wait for a newer version. Default 30,000 ms. */
+  readonly parkedRetryMs?: number;
   readonly logger?: Logger;
 };
 
@@ -49,8 +56,11 @@ const fatal = (error: unknown): error is ProjectionistError =>
  * Keeps one projection version up to date with the log. Takes the version's lease, creates its
  * tables when missing (bare), replays from its checkpoints up to the head seen at start, builds
  * the secondary indexes (`projector:caught-up`), then tails. A fault a retry may fix (a lost connection, a failed
- * commit, a lost lease) starts over from the committed checkpoints with a fresh cache; a handler
- * bug marks the version failed and stops it.
+ * commit, a lost lease) starts over from the committed checkpoints with a fresh cache. An event
+ * it cannot take is parked (`projector:parked`) and its stream's later events queue behind it;
+ * under the definition's `onPoison: 'stop'` a handler's failure or refused rows mark the version
+ * failed and stop it. Parked events are retried when it starts, when an operator asks (polled
+ * every `parkedPollMs`) and, for those waiting for a newer version, every `parkedRetryMs`.
  */
 export class Projector {
   readonly events: Emitter<ProjectorEvents> = createEmitter<ProjectorEvents>();
@@ -175,6 +185,8 @@ export class Projector {
       signal,
     };
     this.#state = { status: 'catching-up' };
+    // This code may know what the code that parked them did not.
+    await this.#retry(lease, 'all');
     const target = await highWatermarks({ client, topic: client.topics.events });
     const caughtUp = await projectSegment({
       ...common,
@@ -203,9 +215,57 @@ export class Projector {
     this.events.emit('projector:caught-up', { name, version, positions: caughtUp.positions });
     this.#logger?.info('caught up; tailing the log');
     this.#state = { status: 'tailing' };
-    const tail = await projectSegment({ ...common, until: 'forever' });
-    if (tail.status === 'waiting') return this.#wait(tail.position, tail.reason, signal);
-    return true;
+    for (;;) {
+      const due = new AbortController();
+      const watching = this.#watchParked(due, signal);
+      const tail = await projectSegment({
+        ...common,
+        until: 'forever',
+        signal: AbortSignal.any([signal, due.signal]),
+      }).finally(() => due.abort());
+      const scope = await watching;
+      if (tail.status === 'waiting') return this.#wait(tail.position, tail.reason, signal);
+      if (signal.aborted || scope === undefined) return true;
+      await this.#retry(lease, scope);
+    }
+  }
+
+  async #retry(lease: Lease, scope: RetryScope): Promise<void> {
+    const { pool, definition, decode } = this.#options;
+    const released = await retryParked({
+      pool,
+      definition,
+      decode,
+      lease,
+      copyThreshold: this.#limits.copyThreshold,
+      emitter: this.events,
+      scope,
+    });
+    if (released > 0) this.#logger?.info({ released, scope }, 'parked events retried and applied');
+  }
+
+  /**
+   * Until `done` aborts (the tail ended) or a retry is due: answers the scope of the retry that
+   * stopped the tail (aborting `done`), or undefined when the tail ended by itself.
+   */
+  async #watchParked(done: AbortController, signal: AbortSignal): Promise<RetryScope | undefined> {
+    const { pool, definition } = this.#options;
+    const { name, version } = definition;
+    const pollMs = this.#options.parkedPollMs ?? 2_000;
+    const retryMs = this.#options.parkedRetryMs ?? 30_000;
+    // Counted from the start of this tail: it starts after every retry.
+    const since = performance.now();
+    const stop = AbortSignal.any([signal, done.signal]);
+    while (!stop.aborted) {
+      await sleep(pollMs, undefined, { signal: stop }).catch(() => undefined);
+      if (stop.aborted) return undefined;
+      const due = await parkedRetryDue({ db: pool, name, version }).catch(() => undefined);
+      const waitingDue = due?.waiting === true && performance.now() - since >= retryMs;
+      if (due?.requested !== true && !waitingDue) continue;
+      done.abort();
+      return due?.requested === true ? 'requested' : 'waiting';
+    }
+    return undefined;
   }
 
   async #wait(

@@ -1,4 +1,4 @@
-import { decodeEnvelope, headerNames, type LogRecord } from '../log/index.ts';
+import { decodeEnvelope, headerNames, type Envelope, type LogRecord } from '../log/index.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { ProjectionEvent } from './projectionTypes.ts';
 
@@ -7,7 +7,8 @@ export type RecordOutcome =
   /** A type the reader has no handler for: passed over without parsing its body. */
   | { readonly kind: 'ignored' }
   | { readonly kind: 'skipped'; readonly type: string | undefined; readonly reason: string }
-  | { readonly kind: 'wait'; readonly reason: string };
+  /** Newer than this code; `envelope` names it (and is all a parked event keeps of it). */
+  | { readonly kind: 'wait'; readonly reason: string; readonly envelope: Envelope };
 
 /**
  * Turns one record into an event for the handlers of `types`. Routes on the `pj-type` header
@@ -31,7 +32,7 @@ export const decodeRecord = (options: {
   if (!types.has(envelope.type)) return { kind: 'ignored' };
   const outcome = decode(envelope);
   if (outcome.status === 'skip') return { kind: 'skipped', type: envelope.type, reason: outcome.reason };
-  if (outcome.status === 'wait') return { kind: 'wait', reason: outcome.reason };
+  if (outcome.status === 'wait') return { kind: 'wait', reason: outcome.reason, envelope };
   if (!types.has(outcome.type)) return { kind: 'ignored' };
   const seen = outcome.envelope ?? envelope;
   return {

@@ -2,8 +2,10 @@ import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
 import { renewLease, type Lease } from './acquireLease.ts';
 import { writeCheckpoints } from './checkpoints.ts';
-import type { QueuedSql, TableChanges } from './createBatchState.ts';
 import { inTransaction } from './inTransaction.ts';
+import { parkEvents } from './parkEvents.ts';
+import { releaseParked } from './releaseParked.ts';
+import type { BatchChanges } from './runBatches.ts';
 import { writeChanges, type WriteCounts } from './writeChanges.ts';
 
 export type FlushStats = WriteCounts & {
@@ -15,14 +17,14 @@ export type FlushStats = WriteCounts & {
 /**
  * Writes a batch in one transaction: the lease check (fencing: a holder that was taken over
  * fails here and writes nothing), every table's coalesced rows, the queued raw SQL, the
- * checkpoints of the events the rows cover and the version's progress. Rows and checkpoints
- * commit together or not at all, so a crash at any point resumes without losing or doubling
- * an event.
+ * events parked and released, the checkpoints of the events the rows cover and the version's
+ * progress. Rows, parked events and checkpoints commit together or not at all, so a crash at any
+ * point resumes without losing or doubling an event.
  */
 export const flushBatch = async (options: {
   pool: pg.Pool;
   lease: Lease;
-  changes: { readonly tables: readonly TableChanges[]; readonly sql: readonly QueuedSql[] };
+  changes: BatchChanges;
   positions: OffsetVector;
   progress?: Readonly<Record<string, unknown>>;
   /** Row count from which a table's rows go through COPY instead of one unnest() statement. */
@@ -45,6 +47,9 @@ export const flushBatch = async (options: {
       total.deleted += written.deleted;
     }
     for (const statement of changes.sql) await client.query(statement.text, [...statement.params]);
+    const version = { db: client, name: lease.name, version: lease.version };
+    await parkEvents({ ...version, parked: changes.parked ?? [] });
+    await releaseParked({ ...version, released: changes.released ?? [] });
     await writeCheckpoints({ db: client, name: lease.name, version: lease.version, positions });
     if (progress !== undefined)
       await client.query(`update projectionist.versions set progress = $3 where name = $1 and version = $2`, [

@@ -1,27 +1,29 @@
 import type pg from 'pg';
-import {
-  offsetDistance,
-  offsetVectorToJson,
-  readLog,
-  type LogClient,
-  type OffsetVector,
-} from '../log/index.ts';
+import { readLog, type LogClient, type OffsetVector } from '../log/index.ts';
 import type { Lease } from './acquireLease.ts';
 import { readCheckpoints } from './checkpoints.ts';
 import { createBatchState } from './createBatchState.ts';
 import { emptyTables } from './createTables.ts';
 import type { Emitter } from './createEmitter.ts';
+import { dropStaleParked } from './dropStaleParked.ts';
 import type { EventDecoder } from './eventDecoder.ts';
-import { flushBatch } from './flushBatch.ts';
-import { loadRows } from './loadRows.ts';
+import { isolateRefused } from './isolateRefused.ts';
 import type { ProjectionDefinition } from './projectionTypes.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
+import { readBlockedStreams } from './readBlockedStreams.ts';
+import { RefusedBatch } from './RefusedBatch.ts';
+import { replayRecords } from './replayRecords.ts';
 import { runBatches, type BatchLimits, type RunOutcome } from './runBatches.ts';
+import { tableSink } from './tableSink.ts';
 
 /**
  * One stretch of work under a held lease: from the checkpoints, read the events topic up to
  * `until` (or forever) and apply and flush it. The row cache lives only as long as the
  * segment: after any fault the next segment starts over from what was committed.
+ * Events the version cannot take are parked (see Parking in runBatches.ts) under the
+ * definition's `onPoison` policy; when PostgreSQL refuses a flush's rows (a data error), the
+ * events of that flush are applied again in halves to find and park the ones it refuses
+ * (isolateRefused), and the segment reads on from the checkpoints that leaves.
  */
 export const projectSegment = async (options: {
   pool: pg.Pool;
@@ -36,49 +38,60 @@ export const projectSegment = async (options: {
   onOpen?: (opened: { from: OffsetVector; emptyTables: readonly string[] }) => void;
 }): Promise<RunOutcome & { positions: OffsetVector }> => {
   const { pool, client, definition, decode, lease, limits, emitter, until } = options;
-  const from = await readCheckpoints({ db: pool, name: definition.name, version: definition.version });
-  const empty = await emptyTables({ db: pool, definition });
-  options.onOpen?.({ from, emptyTables: [...empty] });
-  const positions = new Map(from);
-  const reader = new AbortController();
-  const signals = options.signal === undefined ? [reader.signal] : [reader.signal, options.signal];
-  const batches = readLog({
-    client,
-    topic: client.topics.events,
-    from,
-    until,
-    signal: AbortSignal.any(signals),
-    prefetch: 4,
-  });
-  const outcome = await runBatches({
-    definition,
-    decode,
-    batches,
-    state: createBatchState({ model: definition.model, emptyTables: empty }),
-    positions,
-    limits,
-    emitter,
-    ...(until === 'forever' ? {} : { endPositions: until }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    abortReader: () => reader.abort(),
-    sink: {
-      load: (table, keys) => loadRows({ db: pool, table, keys }),
-      flush: (changes, at) =>
-        flushBatch({
-          pool,
-          lease,
-          changes,
-          positions: at,
-          copyThreshold: limits.copyThreshold,
-          progress: {
-            positions: offsetVectorToJson(at),
-            ...(until === 'forever'
-              ? {}
-              : { target: offsetVectorToJson(until), remaining: offsetDistance(at, until).toString() }),
-            at: new Date().toISOString(),
-          },
-        }),
-    },
-  });
-  return { ...outcome, positions };
+  const { name, version } = definition;
+  const policy = definition.onPoison ?? 'park';
+  const sink = tableSink({ pool, lease, copyThreshold: limits.copyThreshold, until });
+  for (;;) {
+    const from = await readCheckpoints({ db: pool, name, version });
+    await dropStaleParked({ db: pool, name, version });
+    const blocked = await readBlockedStreams({ db: pool, name, version });
+    const empty = await emptyTables({ db: pool, definition });
+    options.onOpen?.({ from, emptyTables: [...empty] });
+    const positions = new Map(from);
+    const reader = new AbortController();
+    const signals = options.signal === undefined ? [reader.signal] : [reader.signal, options.signal];
+    const batches = readLog({
+      client,
+      topic: client.topics.events,
+      from,
+      until,
+      signal: AbortSignal.any(signals),
+      prefetch: 4,
+    });
+    try {
+      const outcome = await runBatches({
+        definition,
+        decode,
+        batches,
+        state: createBatchState({ model: definition.model, emptyTables: empty }),
+        positions,
+        limits,
+        emitter,
+        ...(until === 'forever' ? {} : { endPositions: until }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        abortReader: () => reader.abort(),
+        sink,
+        parking: { policy, blocked },
+      });
+      return { ...outcome, positions };
+    } catch (error) {
+      if (!(error instanceof RefusedBatch)) throw error;
+      const committed = new Map(await readCheckpoints({ db: pool, name, version }));
+      const parking = { policy, blocked: await readBlockedStreams({ db: pool, name, version }) };
+      await isolateRefused({
+        refusal: error,
+        run: (records, refused) =>
+          replayRecords({
+            definition,
+            decode,
+            records,
+            positions: committed,
+            sink,
+            copyThreshold: limits.copyThreshold,
+            emitter,
+            parking: refused === undefined ? parking : { ...parking, refused },
+          }),
+      });
+    }
+  }
 };

@@ -93,7 +93,7 @@ export type ProjectionHandler<Tables extends TablesSpec, Data = unknown> = {
   keys(event: ProjectionEvent<Data>): readonly RowRef<Tables>[];
   /**
    * Synchronous and pure: no I/O, no awaits, no state outside the store, since it may run more
-   * than once for one event (after a late load). Throwing stops the version (PRJ_HANDLER_FAILED).
+   * than once for one event (after a late load). Throwing parks the event (see `onPoison`).
    */
   apply(event: ProjectionEvent<Data>, store: BatchStore<Tables>): void;
 };
@@ -124,6 +124,14 @@ export type ProjectionCheck<Tables extends TablesSpec> =
       readonly sql: string;
     };
 
+/**
+ * What a version does with an event it cannot take (its handler throws, or PostgreSQL refuses a
+ * row it produced): `park` it and move on, reporting `degraded` with the parked count (the
+ * default), or park it and `stop`, reporting `failed` with the reason. Either way later events
+ * of its stream queue behind it. Data newer than the code waits per stream under both.
+ */
+export type PoisonPolicy = 'park' | 'stop';
+
 export type ProjectionInput<Tables extends TablesSpec> = {
   /** Lower-case letters, digits, "_" and "-"; its schema uses "_" for "-". */
   readonly name: string;
@@ -134,6 +142,8 @@ export type ProjectionInput<Tables extends TablesSpec> = {
   /** One handler per event type read, keyed by type. */
   readonly handlers: { readonly [eventType: string]: ProjectionHandler<Tables> };
   readonly checks?: readonly ProjectionCheck<Tables>[];
+  /** Default 'park'. Changing it changes no row: it is not part of the definition hash. */
+  readonly onPoison?: PoisonPolicy;
 };
 
 export type ColumnModel = { readonly name: string; readonly type: ColumnType; readonly nullable: boolean };

@@ -1,6 +1,7 @@
 import type { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector, Position } from '../log/index.ts';
 import type { DefinitionDrift } from './findDrift.ts';
+import type { ParkedEvent } from './parkedEvent.ts';
 
 type Version = { readonly name: string; readonly version: number };
 
@@ -18,6 +19,8 @@ export type ProjectorEvents = {
   /** One flush: what was applied since the previous one, what was written, and where it stands. */
   'projector:batch': Version & {
     readonly applied: number;
+    /** Events parked (see 'projector:parked'). */
+    readonly parked: number;
     /** Records of types this projection does not read. */
     readonly ignored: number;
     readonly skipped: number;
@@ -37,7 +40,17 @@ export type ProjectorEvents = {
     readonly type: string | undefined;
     readonly reason: string;
   };
-  /** An event newer than this code: the projector stopped before it and will retry. */
+  /**
+   * Events the version could not take, committed as parked with the positions that pass them
+   * (`retrying`: parked again by a retry). The version moves on; their streams wait behind them.
+   */
+  'projector:parked': Version & {
+    readonly retrying: boolean;
+    readonly events: readonly Omit<ParkedEvent, 'envelope'>[];
+  };
+  /** Parked events a retry applied, committed with their rows; their streams flow again. */
+  'projector:released': Version & { readonly positions: readonly Position[] };
+  /** An event newer than this code: the projector stopped before it and will retry (the test kit only). */
   'projector:waiting': Version & {
     readonly position: Position;
     readonly reason: string;

@@ -12,6 +12,7 @@ import type { ProjectionDefinition } from './projectionTypes.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 import { projectSegment } from './projectSegment.ts';
 import { registerVersion } from './registerVersion.ts';
+import { retryParked } from './retryParked.ts';
 import { defaultBatchLimits, type BatchLimits } from './runBatches.ts';
 import { setVersionState } from './setVersionState.ts';
 
@@ -26,8 +27,9 @@ export type ReplayResult =
  * missing; secondary indexes are the caller's (`createIndexes`) once it is done.
  * Only projections replay: a reactor is refused, and no reactor ever sees a replayed event.
  * Uses `lease` when the caller holds one, else takes the version's lease for the replay
- * (PRJ_LEASE_HELD when another process has it). An event newer than this code pauses the replay
- * (`projector:waiting`) and is retried after `waitRetryMs`.
+ * (PRJ_LEASE_HELD when another process has it). An event it cannot take (newer than this code,
+ * a handler that throws, rows PostgreSQL refuses) is parked (`projector:parked`) and its stream
+ * waits behind it; events parked before are retried first, with this code.
  */
 export const replayProjection = async (options: {
   pool: pg.Pool;
@@ -76,6 +78,16 @@ export const replayProjection = async (options: {
   );
   try {
     await createTables({ db: pool, definition });
+    const limits = { ...defaultBatchLimits, maxDelayMs: 1_000, ...options.limits };
+    await retryParked({
+      pool,
+      definition,
+      decode: options.decode,
+      lease,
+      copyThreshold: limits.copyThreshold,
+      emitter,
+      scope: 'all',
+    });
     for (;;) {
       const outcome = await projectSegment({
         pool,
@@ -83,7 +95,7 @@ export const replayProjection = async (options: {
         definition,
         decode: options.decode,
         lease,
-        limits: { ...defaultBatchLimits, maxDelayMs: 1_000, ...options.limits },
+        limits,
         emitter,
         until: options.until,
         signal,

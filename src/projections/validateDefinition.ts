@@ -125,5 +125,7 @@ export const definitionProblems = (input: ProjectionInput<TablesSpec>): string[]
   checkTables(input.tables, problems);
   checkHandlers(input.handlers, problems);
   checkChecks(input.checks, input.tables, problems);
+  if (input.onPoison !== undefined && input.onPoison !== 'park' && input.onPoison !== 'stop')
+    problems.push(`onPoison: must be 'park' or 'stop', not ${JSON.stringify(input.onPoison)}`);
   return problems;
 };

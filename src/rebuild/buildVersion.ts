@@ -102,6 +102,12 @@ export const buildVersion = async (options: {
   replayEvents.on('projector:waiting', ({ position, reason }) =>
     events.emit('rebuild:waiting', { name, version, position, reason }),
   );
+  // An event newer than this code waits parked, its stream behind it; the build goes on.
+  replayEvents.on('projector:parked', ({ events: parked }) => {
+    for (const { position, reason, kind, behind } of parked)
+      if (kind === 'waiting' && behind === null)
+        events.emit('rebuild:waiting', { name, version, position, reason });
+  });
   const started = performance.now();
   try {
     const result = await replayProjection({
