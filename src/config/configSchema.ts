@@ -47,6 +47,14 @@ export const configSchema = z.object({
   PROJECTIONIST_DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/projectionist'),
   /** PostgreSQL pool size per process. Default 10 connections. */
   PROJECTIONIST_DATABASE_POOL_SIZE: integer(1, 1000).default(10),
+  /** PostgreSQL pool of the HTTP read routes (projection queries, metrics), apart from the engine's. Default 5 connections. */
+  PROJECTIONIST_DATABASE_READ_POOL_SIZE: integer(1, 1000).default(5),
+  /** How long opening a PostgreSQL connection may take before it fails. Default 5000 ms. */
+  PROJECTIONIST_DATABASE_CONNECT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
+  /** statement_timeout of the HTTP read pool only (rebuild flushes and index builds run long and are not cut); 0 = none. Default 30000 ms. */
+  PROJECTIONIST_DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 86_400_000).default(30_000),
+  /** idle_in_transaction_session_timeout of every pool: the server ends a session a stuck process left in a transaction (its locks go); 0 = none. Default 60000 ms. */
+  PROJECTIONIST_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(0, 86_400_000).default(60_000),
   /** PostgreSQL staging target for `staging refresh`. No default: staging is off without it. */
   PROJECTIONIST_STAGING_DATABASE_URL: postgresUrl.optional(),
   /** Secret key of the staging pseudonymizer (HMAC). No default; at least 32 characters. Never logged. */
@@ -80,6 +88,8 @@ export const configSchema = z.object({
   PROJECTIONIST_RETIRE_AFTER_HOURS: integer(1, 100_000).optional(),
   /** Consumer session timeout of the command workers: how soon a dead worker's partitions move. Default 30000 ms (broker minimum 6000). */
   PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS: integer(1_000, 3_600_000).default(30_000),
+  /** SIGTERM: how long the drain (readiness 503, workers finish their batch, connections close) may take before the process exits 1. Default 15000 ms. */
+  PROJECTIONIST_SHUTDOWN_TIMEOUT_MS: integer(100, 3_600_000).default(15_000),
   /** Build a deployed projection version that has no tables yet, automatically. Default true. */
   PROJECTIONIST_AUTO_REBUILD: boolean.default(true),
 });
@@ -92,12 +102,20 @@ export type Config = Readonly<{
     commandsPartitions: number;
     replicationFactor: number;
   }>;
-  database: Readonly<{ url: string; poolSize: number }>;
+  database: Readonly<{
+    url: string;
+    poolSize: number;
+    readPoolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleInTransactionTimeoutMs: number;
+  }>;
   staging: Readonly<{ databaseUrl: string | undefined; key: string | undefined }>;
   http: Readonly<{ host: string; port: number; bodyLimit: number; adminToken: string | undefined }>;
   logLevel: z.infer<typeof configSchema>['PROJECTIONIST_LOG_LEVEL'];
   autoRebuild: boolean;
   workerSessionTimeoutMs: number;
+  shutdownTimeoutMs: number;
   environment: 'development' | 'staging' | 'production';
   defaultCutoverPolicy: 'auto' | 'manual';
   cutoverPolicies: ReadonlyMap<string, 'auto' | 'manual'>;

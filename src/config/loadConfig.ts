@@ -40,7 +40,14 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
       commandsPartitions: c.PROJECTIONIST_COMMANDS_PARTITIONS,
       replicationFactor: c.PROJECTIONIST_REPLICATION_FACTOR,
     },
-    database: { url: c.PROJECTIONIST_DATABASE_URL, poolSize: c.PROJECTIONIST_DATABASE_POOL_SIZE },
+    database: {
+      url: c.PROJECTIONIST_DATABASE_URL,
+      poolSize: c.PROJECTIONIST_DATABASE_POOL_SIZE,
+      readPoolSize: c.PROJECTIONIST_DATABASE_READ_POOL_SIZE,
+      connectTimeoutMs: c.PROJECTIONIST_DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: c.PROJECTIONIST_DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: c.PROJECTIONIST_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     staging: { databaseUrl: c.PROJECTIONIST_STAGING_DATABASE_URL, key: c.PROJECTIONIST_STAGING_KEY },
     http: {
       host: c.PROJECTIONIST_HTTP_HOST,
@@ -51,6 +58,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
     logLevel: c.PROJECTIONIST_LOG_LEVEL,
     autoRebuild: c.PROJECTIONIST_AUTO_REBUILD,
     workerSessionTimeoutMs: c.PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS,
+    shutdownTimeoutMs: c.PROJECTIONIST_SHUTDOWN_TIMEOUT_MS,
     environment: c.PROJECTIONIST_ENVIRONMENT,
     defaultCutoverPolicy: c.PROJECTIONIST_CUTOVER_POLICY,
     cutoverPolicies: new Map(

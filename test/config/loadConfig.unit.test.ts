@@ -54,6 +54,27 @@ describe('loadConfig', () => {
       expect(error.message).toContain(name);
   });
 
+  it('bounds database waits and the shutdown drain by default, and takes other bounds', () => {
+    expect(loadConfig({}).database).toEqual({
+      url: 'postgres://postgres@127.0.0.1:5432/projectionist',
+      poolSize: 10,
+      readPoolSize: 5,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 60_000,
+    });
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(15_000);
+    const config = loadConfig({
+      PROJECTIONIST_DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      PROJECTIONIST_SHUTDOWN_TIMEOUT_MS: '2500',
+    });
+    expect(config.database.statementTimeoutMs).toBe(0);
+    expect(config.shutdownTimeoutMs).toBe(2_500);
+    expect(refusal({ PROJECTIONIST_DATABASE_CONNECT_TIMEOUT_MS: '0' }).message).toContain(
+      'PROJECTIONIST_DATABASE_CONNECT_TIMEOUT_MS',
+    );
+  });
+
   it('never prints a secret it refuses', () => {
     const error = refusal({ PROJECTIONIST_STAGING_KEY: 'short-secret' });
     expect(error.message).toContain('PROJECTIONIST_STAGING_KEY');

@@ -1,0 +1,2 @@
+// PostgreSQL connections: the one place pools are made.
+export { createPool, type PoolOptions } from './createPool.ts';
