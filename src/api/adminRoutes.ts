@@ -4,7 +4,12 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { ProjectionistError } from '../errors/index.ts';
 import type { LogClient } from '../log/index.ts';
-import type { ProjectionDefinition } from '../projections/index.ts';
+import {
+  listParked,
+  requestParkedRetry,
+  skipParked,
+  type ProjectionDefinition,
+} from '../projections/index.ts';
 import {
   cancelRebuild,
   cutover,
@@ -42,8 +47,8 @@ const sameSecret = (given: string, expected: string): boolean => {
 
 /**
  * The operator's routes, behind a bearer token: status with live progress, rebuild, verify,
- * cutover, rollback, retire, pause, resume, cancel. Each acts on the registry; the engine
- * picks the change up. Refusals answer 409 problem documents naming what stood in the way.
+ * cutover, rollback, retire, pause, resume, cancel, and a version's parked events (list, retry,
+ * skip). Each acts on the registry; the engine picks the change up. Refusals answer 409 problem documents naming what stood in the way.
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, options) => {
   const { pool, client, definitions } = options;
@@ -113,6 +118,40 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     '/admin/projections/:name/versions/:version/retire',
     { schema: { security, params: versionParams } },
     async (request) => jsonSafe(await retire({ pool, ...request.params, actor: actor(request) })),
+  );
+  const parkedBody = z
+    .object({ eventId: z.string().min(1).max(200).optional() })
+    .strict()
+    .default({});
+  app.get(
+    '/admin/projections/:name/:version/parked',
+    {
+      schema: {
+        security,
+        params: versionParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1_000) }),
+      },
+    },
+    async (request) => ({
+      ...request.params,
+      parked: jsonSafe(await listParked({ pool, ...request.params, limit: request.query.limit })),
+    }),
+  );
+  app.post(
+    '/admin/projections/:name/:version/parked/retry',
+    { schema: { security, params: versionParams, body: parkedBody } },
+    async (request) => ({
+      ...request.params,
+      ...(await requestParkedRetry({ pool, ...request.params, ...request.body })),
+    }),
+  );
+  app.post(
+    '/admin/projections/:name/:version/parked/skip',
+    { schema: { security, params: versionParams, body: parkedBody } },
+    async (request) => ({
+      ...request.params,
+      ...(await skipParked({ pool, ...request.params, ...request.body })),
+    }),
   );
   for (const [verb, act] of [
     ['pause', pauseVersion],

@@ -9,6 +9,7 @@ import { runDeadLetters } from './runDeadLetters.ts';
 import { projections } from '../../projections/index.ts';
 import { runDemo } from './runDemo.ts';
 import { runOperatorVerb } from './runOperatorVerb.ts';
+import { parkedVerbs, runParked, type ParkedVerb } from './runParked.ts';
 import { runStatus } from './runStatus.ts';
 import { runStagingRefresh } from './runStagingRefresh.ts';
 
@@ -24,6 +25,9 @@ commands:
   rollback <projection>          switch reads back to the version active before
   retire <projection> <version>  drop a version that does not serve reads
   pause|resume|cancel <projection> <version>
+  parked list|retry|skip <projection> <version> [--event <id>]
+                                 events a version parked; retry them (the writer takes the request
+                                 within seconds) or skip them (one, or every failed one)
   topics check     report topics whose config would lose history, and truncated partitions
   dead-letters list              every dead letter, judged again by the current contracts
   dead-letters redrive [--offset N ...]
@@ -87,6 +91,7 @@ const main = async (argv: string[]): Promise<number> => {
       follow: { type: 'boolean' },
       'from-scratch': { type: 'boolean' },
       offset: { type: 'string', multiple: true },
+      event: { type: 'string' },
     },
   });
   const [verb, sub] = positionals;
@@ -166,6 +171,31 @@ const main = async (argv: string[]): Promise<number> => {
         await running.stop();
       }
     }
+    case 'parked': {
+      const [, , parkedName, versionText] = positionals;
+      const version = Number((versionText ?? '').replace(/^v/, ''));
+      if (
+        !parkedVerbs.includes(sub as ParkedVerb) ||
+        parkedName === undefined ||
+        !Number.isInteger(version) ||
+        version < 1
+      )
+        break;
+      const running = await startProjectionist({ workers: false, http: false });
+      try {
+        return await runParked({
+          running,
+          verb: sub as ParkedVerb,
+          name: parkedName,
+          version,
+          eventId: typeof values.event === 'string' ? values.event : undefined,
+          json: values.json === true,
+          print,
+        });
+      } finally {
+        await running.stop();
+      }
+    }
     case 'dead-letters': {
       if (sub !== 'list' && sub !== 'redrive') break;
       const running = await startProjectionist({ workers: false, http: false });
@@ -222,6 +252,7 @@ try {
       'PRJ_NOT_CAUGHT_UP',
       'PRJ_CHECK_FAILED',
       'PRJ_CUTOVER_BLOCKED',
+      'PRJ_NOT_FOUND',
     ].includes(error.code)
   ) {
     process.stderr.write(`projectionist: refused (${error.code}): ${error.message}\n`);

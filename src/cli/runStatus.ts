@@ -15,7 +15,11 @@ const render = (reports: readonly ProjectionReport[]): string =>
       p.versions.map((v) => [
         p.name,
         `v${v.version}`,
-        v.state.status === 'failed' ? `failed: ${v.state.reason}` : v.activity,
+        v.state.status === 'failed'
+          ? `failed: ${v.state.reason}`
+          : v.health.status === 'degraded'
+            ? `${v.activity}, degraded (${v.health.parked} parked)`
+            : v.activity,
         v.active ? '*' : '',
         v.lag.toString(),
         v.target === null ? '-' : `${renderProgress(v.applied, v.target, 20)} ${v.applied}/${v.target}`,

@@ -11,6 +11,7 @@ export type {
   ProjectionEvent,
   ProjectionHandler,
   ProjectionInput,
+  PoisonPolicy,
   RowOf,
   RowRef,
   SqlParam,
@@ -68,6 +69,16 @@ export {
 } from './schemaNames.ts';
 export { inTransaction } from './inTransaction.ts';
 export { defaultHolder } from './defaultHolder.ts';
+
+// Parked events: what a version could not take, and the operator's verbs on them.
+export type { ParkedEvent, ParkKind } from './parkedEvent.ts';
+export { listParked, type ParkedSummary } from './listParked.ts';
+export { requestParkedRetry } from './requestParkedRetry.ts';
+export { skipParked } from './skipParked.ts';
+export { countParked, parkedOf, type ParkedCount } from './countParked.ts';
+export { versionHealth, type VersionHealth } from './versionHealth.ts';
+export { retryParked } from './retryParked.ts';
+export type { RetryScope } from './readParkedRecords.ts';
 
 // Reading.
 export { listProjections, type ProjectionSummary, type VersionSummary } from './listProjections.ts';

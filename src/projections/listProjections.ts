@@ -1,10 +1,15 @@
 import type pg from 'pg';
 import { offsetDistance, type OffsetVector } from '../log/index.ts';
+import { countParked, parkedOf, type ParkedCount } from './countParked.ts';
+import { versionHealth, type VersionHealth } from './versionHealth.ts';
 import { versionStateOf, type VersionState } from './versionState.ts';
 
 export type VersionSummary = {
   readonly version: number;
   readonly state: VersionState;
+  /** `degraded` while events are parked, `failed` with the reason when it stopped. */
+  readonly health: VersionHealth;
+  readonly parked: ParkedCount;
   readonly definitionHash: string;
   readonly createdAt: Date;
   readonly builtAt: Date | null;
@@ -23,14 +28,14 @@ export type ProjectionSummary = {
   readonly versions: readonly VersionSummary[];
 };
 
-/** Every registered projection with its versions, their states, positions and lag. */
+/** Every registered projection with its versions, their states, health, parked events, positions and lag. */
 export const listProjections = async (options: {
   pool: pg.Pool;
   /** The events topic's high watermarks, to measure lag against. */
   highWatermarks?: OffsetVector;
 }): Promise<ProjectionSummary[]> => {
   const { pool, highWatermarks } = options;
-  const [projections, versions, checkpoints] = await Promise.all([
+  const [projections, versions, checkpoints, parked] = await Promise.all([
     pool.query<{ name: string; schema_name: string; active_version: number | null }>(
       `select name, schema_name, active_version from projectionist.projections order by name`,
     ),
@@ -50,6 +55,7 @@ export const listProjections = async (options: {
     pool.query<{ name: string; version: number; partition: number; next_offset: string }>(
       `select name, version, partition, next_offset::text as next_offset from projectionist.checkpoints`,
     ),
+    countParked({ db: pool }),
   ]);
   const positions = new Map<string, Map<number, bigint>>();
   for (const c of checkpoints.rows) {
@@ -66,9 +72,13 @@ export const listProjections = async (options: {
       .filter((v) => v.name === p.name)
       .map((v) => {
         const at = positions.get(`${v.name}\u0000${v.version}`) ?? new Map<number, bigint>();
+        const state = versionStateOf(v.status, v.status_reason);
+        const count = parkedOf(parked, v.name, v.version);
         return {
           version: v.version,
-          state: versionStateOf(v.status, v.status_reason),
+          state,
+          health: versionHealth(state, count),
+          parked: count,
           definitionHash: v.definition_hash,
           createdAt: v.created_at,
           builtAt: v.built_at,

@@ -1,8 +1,13 @@
 import type pg from 'pg';
 import { highWatermarks, offsetDistance, type LogClient } from '../log/index.ts';
 import {
+  countParked,
   findDrift,
+  parkedOf,
+  versionHealth,
   type DefinitionDrift,
+  type ParkedCount,
+  type VersionHealth,
   type ProjectionDefinition,
   type VersionState,
 } from '../projections/index.ts';
@@ -33,6 +38,9 @@ export type VersionReport = {
   readonly version: number;
   readonly state: VersionState;
   readonly activity: RebuildActivity;
+  /** `degraded` with the parked count while events are parked; `failed` with the reason. */
+  readonly health: VersionHealth;
+  readonly parked: ParkedCount;
   readonly active: boolean;
   /** Among the definitions given; null when none were. */
   readonly deployed: boolean | null;
@@ -80,7 +88,8 @@ const activityOf = (row: VersionRow): RebuildActivity => {
 /**
  * Every registered projection and version as operators see them: state and activity, whether
  * it serves reads, lag behind the head of the log, build progress (records, rate, ETA), pause,
- * cancel and request flags, the lease holder, and definition drift (with `definitions`).
+ * cancel and request flags, the lease holder, definition drift (with `definitions`), and its
+ * health: `degraded` with the count of parked events, or `failed` with the reason.
  * What `projectionist status` and GET /admin/projections show. Works from any process whose
  * registry is migrated (the engine and the CLI migrate it at start).
  */
@@ -90,10 +99,11 @@ export const rebuildStatus = async (options: {
   definitions?: readonly ProjectionDefinition[];
 }): Promise<ProjectionReport[]> => {
   const { pool, client, definitions } = options;
-  const [rows, head, drifts] = await Promise.all([
+  const [rows, head, drifts, parked] = await Promise.all([
     readVersionRows({ db: pool }),
     highWatermarks({ client, topic: client.topics.events }),
     definitions === undefined ? Promise.resolve([]) : findDrift({ pool, definitions }),
+    countParked({ db: pool }),
   ]);
   const reports = new Map<
     string,
@@ -106,10 +116,13 @@ export const rebuildStatus = async (options: {
       versions: [],
     };
     reports.set(row.name, report);
+    const count = parkedOf(parked, row.name, row.version);
     report.versions.push({
       version: row.version,
       state: row.state,
       activity: activityOf(row),
+      health: versionHealth(row.state, count),
+      parked: count,
       active: row.activeVersion === row.version,
       deployed:
         definitions === undefined
