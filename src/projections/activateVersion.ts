@@ -15,12 +15,21 @@ export type Activation = {
 
 const refused = new Set(['building', 'failed', 'retired']);
 
+/**
+ * The caller's decision, made inside the switching transaction while it holds the projection's
+ * row (`for update`) and the version's row (`for no key update`): whatever the caller reads
+ * through `tx` stays as it is until the commit, as far as those rows are concerned. Throw to
+ * refuse; nothing changes.
+ */
+export type ActivationDecision = (tx: pg.PoolClient) => Promise<void>;
+
 const activateOnce = (options: {
   pool: pg.Pool;
   projection: string;
   version: number;
   actor: string;
   lockTimeoutMs: number;
+  decide: ActivationDecision | undefined;
   /** Told this transaction's backend pid, so that a watcher can ask who blocks it. */
   onBackend: (pid: number) => void;
 }) =>
@@ -30,19 +39,22 @@ const activateOnce = (options: {
     const backend = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
     options.onBackend(backend.rows[0]?.pid ?? 0);
     await client.query(`select set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs}ms`]);
-    // The projection row's lock serializes cutovers of one projection.
+    // The projection row's lock serializes cutovers of one projection, and every operator's change
+    // to its versions (pause, resume, cancel, retire, rebuild requests take it too).
     const projection = await client.query<{ schema_name: string; active_version: number | null }>(
       `select schema_name, active_version from projectionist.projections where name = $1 for update`,
       [name],
     );
     const row = projection.rows[0];
     if (row === undefined) throw new ProjectionistError('PRJ_NOT_FOUND', `no projection named ${name}`);
+    // The version's row: its state cannot change (a runner marking it failed) under the decision.
     const status = (
       await client.query<{ status: string }>(
-        `select status from projectionist.versions where name = $1 and version = $2`,
+        `select status from projectionist.versions where name = $1 and version = $2 for no key update`,
         [name, version],
       )
     ).rows[0]?.status;
+    await options.decide?.(client);
     if (status === undefined)
       throw new ProjectionistError('PRJ_NOT_FOUND', `${name} has no version ${version}`);
     if (refused.has(status))
@@ -150,7 +162,9 @@ const blocked = async (options: {
  * Each attempt takes its locks with a short lock_timeout, so a reader arriving meanwhile queues
  * behind it for that long at most; a failed attempt is retried with backoff until `maxWaitMs`.
  * PRJ_NOT_FOUND for an unknown projection or version; PRJ_VERSION_STATE for a version that is
- * building, failed or retired; PRJ_CUTOVER_BLOCKED, naming the sessions that held the locks
+ * building, failed or retired; what `decide` throws, when the caller's own rule refuses under
+ * the locks (checked again on every attempt, so a decision is never older than its attempt);
+ * PRJ_CUTOVER_BLOCKED, naming the sessions that held the locks
  * (pid, state, query, transaction age), when it gives up. Nothing changes unless it succeeds.
  */
 export const activateVersion = async (options: {
@@ -164,6 +178,8 @@ export const activateVersion = async (options: {
   maxWaitMs?: number;
   /** At most this many attempts. Default: as many as fit in `maxWaitMs`. */
   attempts?: number;
+  /** Run in every attempt, under the locks, before anything changes; its refusal ends the switch. */
+  decide?: ActivationDecision;
 }): Promise<Activation> => {
   const lockTimeoutMs = options.lockTimeoutMs ?? 100;
   const maxWaitMs = options.maxWaitMs ?? 5_000;
@@ -177,6 +193,7 @@ export const activateVersion = async (options: {
       return await activateOnce({
         ...options,
         lockTimeoutMs,
+        decide: options.decide,
         onBackend: (pid) => {
           watch = setTimeout(
             () => {
@@ -197,7 +214,8 @@ export const activateVersion = async (options: {
       const spareMs = maxWaitMs - waitedMs - (performance.now() - attemptStarted);
       if (attempt >= (options.attempts ?? Infinity) || spareMs < 0)
         throw await blocked({ ...options, attempts: attempt, waitedMs, lockTimeoutMs, seen, cause: error });
-      await sleep(Math.min(Math.floor(spareMs), 25 * 2 ** attempt));
+      // Backoff up to a second: a long wait would leave the views to a reader's next long query.
+      await sleep(Math.min(Math.floor(spareMs), 25 * 2 ** Math.min(attempt, 5)));
     } finally {
       clearTimeout(watch);
     }

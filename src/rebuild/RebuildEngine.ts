@@ -13,15 +13,15 @@ import {
   type ProjectionDefinition,
 } from '../projections/index.ts';
 import { createRegistryWatcher } from './createRegistryWatcher.ts';
+import { firstInLine, type CutoverPolicy, type SwitchIntent } from './decideSwitch.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
-import { readVersionRow, readVersionRows, type VersionRow } from './readVersionRows.ts';
+import { readVersionRows, type VersionRow } from './readVersionRows.ts';
 import { retire } from './retire.ts';
 import { switchVersion } from './switchVersion.ts';
 import { VersionRunner } from './VersionRunner.ts';
 import { writeRebuild } from './writeRebuild.ts';
 
-/** Who decides that a caught-up, verified version takes over reads: the engine, or an operator. */
-export type CutoverPolicy = 'auto' | 'manual';
+export type { CutoverPolicy } from './decideSwitch.ts';
 
 export type RebuildEngineOptions = {
   readonly pool: pg.Pool;
@@ -36,7 +36,11 @@ export type RebuildEngineOptions = {
   readonly leaseTtlMs?: number;
   /** Build a deployed version that has no tables yet without being asked. */
   readonly autoRebuild: boolean;
-  /** Per projection; default 'manual'. A projection serving no version takes its first caught-up one either way. */
+  /**
+   * Per projection; default 'manual': only an operator moves its reads. A projection serving no
+   * version takes its first either way: the lowest version on its way to serve, once caught up.
+   * Asked again inside every switching transaction, so its answer then is the one that counts.
+   */
   readonly cutoverPolicy?: (name: string) => CutoverPolicy;
   /** Retire a standby version after this long on standby; undefined (the default) never does. */
   readonly retireAfterMs?: number | undefined;
@@ -142,7 +146,11 @@ export class RebuildEngine {
         await this.#reconcile(definition, byKey.get(keyOf(definition.name, definition.version)));
       }
       await this.#retireStandbys(rows);
-      for (const row of rows) this.#considerCutover(row);
+      for (const row of rows)
+        this.#considerCutover(
+          row,
+          rows.filter((r) => r.name === row.name),
+        );
     } catch (error) {
       this.#logger?.warn({ err: error }, 'rebuild engine poll failed; trying again');
       this.events.emit('engine:error', { error });
@@ -219,30 +227,41 @@ export class RebuildEngine {
     const { pool } = this.#options;
     const { name, version } = definition;
     void (async () => {
-      const row = await readVersionRow({ db: pool, name, version });
+      const rows = await readVersionRows({ db: pool, names: [name] });
+      const row = rows.find((r) => r.version === version);
       if (row?.state.status !== 'catching-up') return;
       if (row.caughtUpAt === null)
         await writeRebuild({ db: pool, name, version, fields: { caught_up_at: new Date() } });
       this.#logger?.info({ name, version }, 'caught up');
       this.events.emit('rebuild:caught-up', { name, version, positions });
-      this.#considerCutover({ ...row, caughtUpAt: row.caughtUpAt ?? new Date() });
+      this.#considerCutover({ ...row, caughtUpAt: row.caughtUpAt ?? new Date() }, rows);
     })().catch((error: unknown) => this.events.emit('engine:error', { error }));
   }
 
   /**
-   * Cuts over to a version this process keeps current when the policy says so: the first
-   * version of a projection that serves none, or under 'auto' a newer one than the active.
-   * In the background; a refusal is reported and tried again after `autoCutoverRetryMs`.
+   * Cuts over to a version this process keeps current when a rule lets the engine: the first
+   * version of a projection that serves none (the lowest on its way to serve: `firstInLine`), or
+   * under 'auto' a newer one than the active. `rows` are the projection's versions as read with
+   * `row`: they only spare a doomed attempt; switchVersion decides again, in the transaction that
+   * switches, under the projection row's lock. In the background; a refusal is reported and tried
+   * again after `autoCutoverRetryMs`.
    */
-  #considerCutover(row: VersionRow): void {
+  #considerCutover(row: VersionRow, rows: readonly VersionRow[]): void {
     const { name, version } = row;
     const key = keyOf(name, version);
     if (this.#stopped || this.#cutovers.has(key)) return;
     if (row.state.status !== 'catching-up' || row.caughtUpAt === null || row.paused) return;
     if (this.#runners.get(key)?.current !== true) return;
     const active = row.activeVersion;
-    const policy = this.#options.cutoverPolicy?.(name) ?? 'manual';
-    if (active !== null && (policy === 'manual' || version <= active)) return;
+    const policy = (): CutoverPolicy => this.#options.cutoverPolicy?.(name) ?? 'manual';
+    let intent: SwitchIntent;
+    if (active === null) {
+      if (firstInLine(rows) !== version) return;
+      intent = { kind: 'first-version' };
+    } else {
+      if (policy() !== 'auto' || version <= active) return;
+      intent = { kind: 'auto', policy };
+    }
     if ((this.#nextCutover.get(key) ?? 0) > performance.now()) return;
     const attempt = switchVersion({
       pool: this.#options.pool,
@@ -250,7 +269,8 @@ export class RebuildEngine {
       definitions: this.#options.definitions,
       name,
       version,
-      actor: `rebuild-engine (${active === null ? 'first version' : 'policy auto'}) ${this.holder}`,
+      actor: `rebuild-engine (${intent.kind === 'first-version' ? 'first version' : 'policy auto'}) ${this.holder}`,
+      intent,
       expectedActive: active,
       verify: true,
       onVerified: (verification) => this.events.emit('rebuild:verified', verification),

@@ -7,7 +7,11 @@ import { switchVersion, type CutoverResult, type SwitchOptions } from './switchV
  * served before the active one (from the audit), which kept tailing as a standby. The same
  * instant switch as a cutover, without the checks (that version served reads already); it still
  * refuses a version that fell behind (PRJ_NOT_CAUGHT_UP: it was paused) or is no longer standby
- * (PRJ_VERSION_STATE: retired), and one with no earlier version (PRJ_VERSION_STATE).
+ * (PRJ_VERSION_STATE: retired), and one with no earlier version (PRJ_VERSION_STATE). The
+ * transaction that switches refuses it too when the projection changed hands since (another
+ * cutover committed first: PRJ_VERSION_STATE), so it never rolls back from a version it did not
+ * look at. A rollback stands: the engine makes no automatic cutover of the projection after it
+ * until an operator cuts over (decideSwitch).
  */
 export const rollback = async (options: Omit<SwitchOptions, 'version'>): Promise<CutoverResult> => {
   const { pool, name } = options;
@@ -35,5 +39,11 @@ export const rollback = async (options: Omit<SwitchOptions, 'version'>): Promise
       `${name} v${row.previous} served before v${row.active_version} but is ${previous?.state.status ?? 'gone'}, not standby`,
       { details: { name, version: row.previous, status: previous?.state.status ?? null } },
     );
-  return switchVersion({ ...options, version: row.previous, verify: false });
+  return switchVersion({
+    ...options,
+    version: row.previous,
+    intent: { kind: 'rollback' },
+    expectedActive: row.active_version,
+    verify: false,
+  });
 };

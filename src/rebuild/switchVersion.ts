@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
 import { offsetVectorToJson, type LogClient } from '../log/index.ts';
 import { activateVersion, type Activation, type ProjectionDefinition } from '../projections/index.ts';
-import { readVersionRow } from './readVersionRows.ts';
+import { decideSwitch, type SwitchIntent, type SwitchState } from './decideSwitch.ts';
+import { readSwitchState } from './readSwitchState.ts';
 import { verifyVersion, type Verification } from './verifyVersion.ts';
 import { waitForCatchUp } from './waitForCatchUp.ts';
 import { writeRebuild } from './writeRebuild.ts';
@@ -38,51 +39,37 @@ const differences = (verification: Verification): string =>
     .join('; ');
 
 /**
- * The one way the stable views change hands: refuses, changing nothing, a version that cannot
- * serve or keep up (PRJ_NOT_FOUND, PRJ_VERSION_STATE: failed, retired, paused, already active),
- * one that is not built or behind the head of the log
- * (PRJ_NOT_CAUGHT_UP), and, when `verify`, one that fails its checks (PRJ_CHECK_FAILED); then
- * repoints the views in one transaction (activateVersion; PRJ_CUTOVER_BLOCKED when it gives up).
+ * The one way the stable views change hands. The decision is decideSwitch's, for `intent`,
+ * against `expectedActive` (default: the version serving when it starts): made once up front to
+ * refuse early, changing nothing (PRJ_NOT_FOUND; PRJ_VERSION_STATE: failed, retired, paused,
+ * already active, changed hands, the intent's own rule; PRJ_NOT_CAUGHT_UP: building), then
+ * again inside the transaction that repoints the views, under the projection row's lock, on
+ * every attempt: that one counts, so nothing that changed meanwhile (a rollback, a pause, another
+ * process's switch, the policy) is overridden by a switch decided before it. Between the two it
+ * refuses a version behind the head of the log (PRJ_NOT_CAUGHT_UP) and, when `verify`, one that
+ * fails its checks (PRJ_CHECK_FAILED). activateVersion does the switch (PRJ_CUTOVER_BLOCKED when
+ * it gives up on the locks).
  */
 export const switchVersion = async (
   options: SwitchOptions & {
+    intent: SwitchIntent;
     verify: boolean;
     onVerified?: (verification: Verification) => void;
-    /** Refuse (PRJ_VERSION_STATE) unless this version still serves reads right before the switch. */
+    /** The version that serves reads as the caller decided; the switch refuses if another does. */
     expectedActive?: number | null;
   },
 ): Promise<CutoverResult> => {
-  const { pool, client, name, version } = options;
-  const row = await readVersionRow({ db: pool, name, version });
-  if (row === undefined)
-    throw new ProjectionistError('PRJ_NOT_FOUND', `${name} has no version ${version}`, {
-      details: { name, version },
-    });
-  const status = row.state.status;
-  if (row.activeVersion === version)
-    throw new ProjectionistError('PRJ_VERSION_STATE', `${name} v${version} already serves reads`, {
-      details: { name, version, status },
-    });
-  if (status === 'failed' || status === 'retired')
-    throw new ProjectionistError(
-      'PRJ_VERSION_STATE',
-      `${name} v${version} is ${status}; it cannot serve reads`,
-      {
-        details: { name, version, status },
-      },
-    );
-  if (row.paused)
-    throw new ProjectionistError(
-      'PRJ_VERSION_STATE',
-      `${name} v${version} is paused: it would serve reads that no longer keep up; resume it first`,
-      { details: { name, version, status, paused: true } },
-    );
-  if (status === 'building')
-    throw new ProjectionistError(
-      'PRJ_NOT_CAUGHT_UP',
-      `${name} v${version} is still building (${row.applied} of ${row.targetTotal ?? '?'} records replayed)`,
-      { details: { name, version, status, applied: row.applied.toString() } },
-    );
+  const { pool, client, name, version, intent } = options;
+  const before = await readSwitchState({ db: pool, name });
+  const expectedActive =
+    options.expectedActive !== undefined
+      ? options.expectedActive
+      : (before.rows.find((r) => r.version === version)?.activeVersion ?? null);
+  const decide = (state: SwitchState) => {
+    const refusal = decideSwitch({ name, version, intent, expectedActive, state });
+    if (refusal !== undefined) throw refusal;
+  };
+  decide(before);
   const catchUp = await waitForCatchUp({
     pool,
     client,
@@ -119,20 +106,19 @@ export const switchVersion = async (
         { details: { name, version, verification } },
       );
   }
-  if (options.expectedActive !== undefined) {
-    const now = (await readVersionRow({ db: pool, name, version }))?.activeVersion ?? null;
-    if (now !== options.expectedActive)
-      throw new ProjectionistError(
-        'PRJ_VERSION_STATE',
-        `${name} changed hands meanwhile (v${now ?? '-'} serves reads, not v${options.expectedActive ?? '-'})`,
-        { details: { name, version, active: now, expected: options.expectedActive } },
-      );
-  }
+  if (verification !== null && verification.against !== expectedActive)
+    throw new ProjectionistError(
+      'PRJ_VERSION_STATE',
+      `${name} changed hands while the checks of v${version} ran (against v${verification.against ?? '-'}, ` +
+        `not v${expectedActive ?? '-'})`,
+      { details: { name, version, against: verification.against, expected: expectedActive } },
+    );
   const activation = await activateVersion({
     pool,
     projection: name,
     version,
     actor: options.actor,
+    decide: async (tx) => decide(await readSwitchState({ db: tx, name })),
     ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
   });

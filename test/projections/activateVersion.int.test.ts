@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerDirectoryV1, customerDirectoryV2 } from '../../projections/index.ts';
-import { isProjectionistError } from '../../src/errors/index.ts';
+import { isProjectionistError, ProjectionistError } from '../../src/errors/index.ts';
 import {
   activateVersion,
   listProjections,
@@ -170,5 +170,53 @@ describe('activating a version', () => {
       await reader.end();
     }
     expect([...seen].sort()).toEqual([1, 2]);
+  });
+
+  it('runs the caller’s decision under the projection row’s lock in every attempt, and changes nothing when it refuses', async () => {
+    for (const version of [1, 2])
+      await setVersionState({ db: pool, name: 'customer-directory', version, state: { status: 'standby' } });
+    await activateVersion({ pool, projection: 'customer-directory', version: 1, actor: 'ops' });
+    const auditCount = async () =>
+      Number((await pool.query<{ n: string }>(`select count(*) as n from projectionist.audit`)).rows[0]?.n);
+    const before = await auditCount();
+    // a reader holds the view: the first attempt times out on it and is tried again
+    const reader = new pg.Client({ connectionString: databaseUrl });
+    await reader.connect();
+    await reader.query('begin');
+    await reader.query('select count(*) from customer_directory.customers');
+    const decisions: { attempt: number; rowLocked: boolean }[] = [];
+    try {
+      const refused = await activateVersion({
+        pool,
+        projection: 'customer-directory',
+        version: 2,
+        actor: 'ops',
+        lockTimeoutMs: 100,
+        decide: async () => {
+          const other = await pool
+            .query(
+              `select 1 from projectionist.projections where name = 'customer-directory' for update nowait`,
+            )
+            .then(
+              () => false,
+              (e: unknown) => (e as { code?: string }).code === '55P03',
+            );
+          decisions.push({ attempt: decisions.length + 1, rowLocked: other });
+          if (decisions.length === 1) return;
+          throw new ProjectionistError('PRJ_VERSION_STATE', 'changed hands meanwhile');
+        },
+      }).catch((e: unknown) => e);
+      expect(isProjectionistError(refused, 'PRJ_VERSION_STATE')).toBe(true);
+      expect((refused as Error).message).toBe('changed hands meanwhile');
+    } finally {
+      await reader.query('rollback').catch(() => undefined);
+      await reader.end();
+    }
+    expect(decisions.length).toBeGreaterThanOrEqual(2);
+    expect(decisions.every((d) => d.rowLocked)).toBe(true);
+    expect(await auditCount()).toBe(before);
+    const [listed] = (await listProjections({ pool })).filter((p) => p.name === 'customer-directory');
+    expect(listed?.activeVersion).toBe(1);
+    expect(await views()).toEqual(['customers']);
   });
 });

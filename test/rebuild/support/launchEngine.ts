@@ -13,6 +13,10 @@ export type Line = {
   applied?: string;
   at?: string;
   message?: string;
+  fromVersion?: number | null;
+  to?: number;
+  actor?: string;
+  code?: string;
 };
 
 /** An engine process (fixtures/engineProcess.ts): its output lines as they come, and a way to wait for one. */
@@ -24,6 +28,11 @@ export const launchEngine = (options: {
   leaseTtlMs: number;
   /** The row cache bound: a flush (and a progress line) every this many rows. */
   maxRows: number;
+  /** The engine's cutover policy (default manual) and its automatic cutovers' lock options. */
+  policy?: 'auto' | 'manual';
+  lockTimeoutMs?: number;
+  maxWaitMs?: number;
+  autoCutoverRetryMs?: number;
 }) => {
   const child: ChildProcess = spawn('node_modules/.bin/node', ['test/rebuild/fixtures/engineProcess.ts'], {
     env: {
@@ -35,6 +44,11 @@ export const launchEngine = (options: {
       PJ_VERSIONS: options.versions,
       PJ_LEASE_TTL_MS: String(options.leaseTtlMs),
       PJ_MAX_ROWS: String(options.maxRows),
+      PJ_POLICY: options.policy ?? 'manual',
+      PJ_LOCK_TIMEOUT_MS: options.lockTimeoutMs === undefined ? '' : String(options.lockTimeoutMs),
+      PJ_MAX_WAIT_MS: options.maxWaitMs === undefined ? '' : String(options.maxWaitMs),
+      PJ_AUTO_CUTOVER_RETRY_MS:
+        options.autoCutoverRetryMs === undefined ? '' : String(options.autoCutoverRetryMs),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

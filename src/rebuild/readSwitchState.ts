@@ -1,0 +1,26 @@
+import type pg from 'pg';
+import type { SwitchState } from './decideSwitch.ts';
+import { readVersionRows } from './readVersionRows.ts';
+
+/**
+ * What decideSwitch needs about a projection: every version's row (state, flags, the active
+ * version) and the last change of hands in the audit. Inside the switching transaction, after
+ * the projection row is locked (`for update`), nothing it reads can change until the commit:
+ * cutovers, rollbacks, pauses, resumes, cancels and retirements all take that lock first.
+ */
+export const readSwitchState = async (options: {
+  db: pg.Pool | pg.PoolClient;
+  name: string;
+}): Promise<SwitchState> => {
+  const { db, name } = options;
+  const rows = await readVersionRows({ db, names: [name] });
+  const last = await db.query<{ from_version: number | null; to_version: number; actor: string }>(
+    `select from_version, to_version, actor from projectionist.audit where name = $1 order by id desc limit 1`,
+    [name],
+  );
+  const found = last.rows[0];
+  return {
+    rows,
+    last: found === undefined ? null : { from: found.from_version, to: found.to_version, actor: found.actor },
+  };
+};
