@@ -36,6 +36,16 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     // A body that tries prototype pollution loses those keys instead of being refused as "not JSON".
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
+    // A URL fastify cannot decode (%80, a lone %ED%A0%80) is refused before any route or error
+    // handler runs; answered here so that it too is a problem document.
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(
+        reply,
+        problemOf('PRJ_VALIDATION', `the request URL cannot be read: ${error.message}`, {
+          instance: request.url,
+        }),
+      );
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

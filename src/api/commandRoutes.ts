@@ -6,6 +6,7 @@ import {
   commandRequestSchema,
   type CommandCatalog,
   type CommandStore,
+  unstorableReason,
 } from '../commands/index.ts';
 import type { Appender, LogClient } from '../log/index.ts';
 import { problemOf, sendProblem } from './problem.ts';
@@ -18,6 +19,20 @@ export type CommandRoutesOptions = {
 };
 
 const accepted = z.object({ commandId: z.string(), status: z.literal('accepted') });
+
+/**
+ * Any id a command may have come with (the topic takes more than the HTTP intake's identifiers),
+ * but text PostgreSQL can be asked about: a NUL would fail the query, not find nothing.
+ */
+const commandId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters long')
+  .superRefine((text, ctx) => {
+    const reason = unstorableReason(text);
+    if (reason !== undefined)
+      ctx.addIssue({ code: 'custom', message: `${reason}; no command has such an id` });
+  });
 
 /** POST /commands, POST /commands/batch, GET /commands/:id. */
 export const commandRoutes: FastifyPluginAsyncZod<CommandRoutesOptions> = async (app, options) => {
@@ -39,17 +54,13 @@ export const commandRoutes: FastifyPluginAsyncZod<CommandRoutesOptions> = async 
     },
   );
 
-  app.get(
-    '/commands/:id',
-    { schema: { params: z.object({ id: z.string().min(1).max(200) }) } },
-    async (request, reply) => {
-      const outcome = await options.store.findOutcome(request.params.id);
-      if (outcome === undefined)
-        return sendProblem(
-          reply,
-          problemOf('PRJ_NOT_FOUND', `no command with id '${request.params.id}' was accepted here`),
-        );
-      return outcome;
-    },
-  );
+  app.get('/commands/:id', { schema: { params: z.object({ id: commandId }) } }, async (request, reply) => {
+    const outcome = await options.store.findOutcome(request.params.id);
+    if (outcome === undefined)
+      return sendProblem(
+        reply,
+        problemOf('PRJ_NOT_FOUND', `no command with id '${request.params.id}' was accepted here`),
+      );
+    return outcome;
+  });
 };

@@ -63,6 +63,11 @@ export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = 
           throw new ProjectionistError(
             'PRJ_VALIDATION',
             `limit must be a whole number from 1 to 1000 (got '${limit}')`,
+            {
+              details: {
+                issues: [{ path: 'query.limit', message: 'expected a whole number from 1 to 1000' }],
+              },
+            },
           );
       }
       return readRows({

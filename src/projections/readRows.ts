@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import { parseText, sqlTypes, toPgText, type JsonValue } from './columnTypes.ts';
+import { sqlTypes, toPgText, type JsonValue } from './columnTypes.ts';
 import { decodeRow, selectList } from './loadRows.ts';
+import { parseFilterValue } from './parseFilterValue.ts';
 import type { ProjectionDefinition, Row, TableModel } from './projectionTypes.ts';
 import { qualifiedName, quoteIdentifier } from './schemaNames.ts';
 
@@ -14,7 +15,11 @@ export type RowsPage = {
   readonly next: string | null;
 };
 
-const invalid = (message: string) => new ProjectionistError('PRJ_VALIDATION', message);
+/** PRJ_VALIDATION naming the query parameter at fault (path `query.<name>`), as HTTP issues do. */
+const invalid = (parameter: string, problem: string) =>
+  new ProjectionistError('PRJ_VALIDATION', `${parameter}: ${problem}`, {
+    details: { issues: [{ path: `query.${parameter}`, message: problem }] },
+  });
 
 const encodeCursor = (table: TableModel, row: Row): string =>
   Buffer.from(JSON.stringify(table.primaryKey.map((c) => toPgText(c.type, row[c.name] ?? null)))).toString(
@@ -26,15 +31,17 @@ const decodeCursor = (table: TableModel, cursor: string): string[] => {
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid('after: not a cursor this table gave');
+    throw invalid('after', 'not a cursor this table gave');
   }
   if (!Array.isArray(values) || values.length !== table.primaryKey.length)
-    throw invalid('after: not a cursor this table gave');
+    throw invalid('after', 'not a cursor this table gave');
   return table.primaryKey.map((c, i) => {
     const text = (values as unknown[])[i];
-    if (typeof text !== 'string' || !parseText(c.type, text).ok)
-      throw invalid('after: not a cursor this table gave');
-    return text;
+    // A boolean key travels in PostgreSQL's text form ('t', 'f'), as encodeCursor wrote it.
+    const given = c.type === 'boolean' && (text === 't' || text === 'f') ? String(text === 't') : text;
+    const parsed = typeof given === 'string' ? parseFilterValue(c.type, given) : undefined;
+    if (parsed?.ok !== true) throw invalid('after', 'not a cursor this table gave');
+    return toPgText(c.type, parsed.value) as string;
   });
 };
 
@@ -63,18 +70,18 @@ export const readRows = async (options: {
     throw new ProjectionistError('PRJ_NOT_FOUND', `${definition.name} has no table ${options.table}`);
   const limit = options.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
-    throw invalid('limit: expected a whole number from 1 to 1000');
+    throw invalid('limit', 'expected a whole number from 1 to 1000');
   const params: unknown[] = [];
   const where: string[] = [];
   for (const [name, value] of Object.entries(options.filters ?? {})) {
     const column = table.columnsByName.get(name);
-    if (column === undefined) throw invalid(`${name}: not a column of ${table.name}`);
+    if (column === undefined) throw invalid(name, `not a column of ${table.name}`);
     if (value === null) {
       where.push(`t.${quoteIdentifier(name)} is null`);
       continue;
     }
-    const parsed = parseText(column.type, String(value));
-    if (!parsed.ok) throw invalid(`${name}: ${parsed.problem}`);
+    const parsed = parseFilterValue(column.type, String(value));
+    if (!parsed.ok) throw invalid(name, parsed.problem);
     params.push(toPgText(column.type, parsed.value));
     where.push(`t.${quoteIdentifier(name)} = $${params.length}::${sqlTypes[column.type]}`);
   }

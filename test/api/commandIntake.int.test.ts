@@ -9,8 +9,9 @@ import { useTestDatabase } from '../harness/testServices.ts';
 import { brokenCommand } from './support/brokenCommand.ts';
 import { expectProblem, type Answer } from './support/expectProblem.ts';
 import { nestedJson, nestedSlot, withNested } from './support/nestedJson.ts';
+import { poison, poisonedCommand } from './support/poisonedCommand.ts';
 import { registerCustomer } from './support/registerCustomer.ts';
-import { validCommand } from './support/validCommand.ts';
+import { validCommand, type CommandBody } from './support/validCommand.ts';
 
 // Large enough for JSON nested tens of thousands deep, small enough that bodies past it are cheap.
 const bodyLimit = 64 * 1024;
@@ -325,5 +326,202 @@ describe('command intake, given bodies within the limit that the log cannot take
     });
     if (res.statusCode === 202) expect(onLog.sort()).toEqual([small.id, big.id].sort());
     else expect(onLog).toEqual([]);
+  });
+});
+
+/** The ids on the commands topic, in log order per partition. */
+const commandsOnLog = (r: Running) =>
+  eventually(async () => {
+    const ids: string[] = [];
+    for await (const batch of readLog({ client: r.log, topic: r.log.topics.commands, until: 'latest' }))
+      ids.push(...batch.records.map((record) => decodeEnvelope(record.value).eventId));
+    return ids;
+  });
+
+describe('command intake, given text PostgreSQL cannot store', () => {
+  it('refuses a NUL or an unpaired surrogate anywhere in a command with a 400 naming where and what, accepting none of its batch', async () => {
+    const { app } = await start();
+    await fc.assert(
+      fc.asyncProperty(
+        poisonedCommand(),
+        fc.option(fc.tuple(fc.array(validCommand(), { maxLength: 3 }), fc.nat()), { nil: undefined }),
+        async (command, batch) => {
+          const others = (batch?.[0] ?? []).map((c) => ({ ...c.body, id: randomUUID() }));
+          const index = batch === undefined ? 0 : batch[1] % (others.length + 1);
+          const commands: CommandBody[] = [...others];
+          commands.splice(index, 0, command.body);
+          const res = await postJson(
+            app,
+            batch === undefined ? '/commands' : '/commands/batch',
+            JSON.stringify(batch === undefined ? command.body : { commands }),
+          );
+          const problem = expectProblem(res, { status: 400, code: 'PRJ_VALIDATION', issues: true });
+          const path = batch === undefined ? command.path : `commands.${index}.${command.path}`;
+          expect(
+            problem.issues?.find(
+              (i) => i.path === path && /NUL character|unpaired UTF-16 surrogate/.test(i.message),
+            ),
+            `${command.how}: ${JSON.stringify(problem.issues)}`,
+          ).toBeDefined();
+          for (const other of others) {
+            const found = await app.inject({ method: 'GET', url: `/commands/${other.id}` });
+            expect(found.statusCode, `${other.id} of a refused batch`).toBe(404);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+    await expectStillServing(app);
+  });
+
+  it('refuses the poison NUL in a payload string and in a metadata key, which the old intake let through', async () => {
+    const { app } = await start();
+    const id = randomUUID();
+    const command = registerCustomer(id, `cus-${id}`);
+    (command.payload.address as Record<string, unknown>).street = 'Keizers\u0000gracht 1';
+    command.metadata = { 'trace\uD800': 'x' };
+    const problem = expectProblem(await app.inject({ method: 'POST', url: '/commands', payload: command }), {
+      status: 400,
+      code: 'PRJ_VALIDATION',
+      issues: true,
+    });
+    expect(problem.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: 'payload.address.street',
+          message: expect.stringContaining('NUL character (U+0000) at index 7'),
+        }),
+        expect.objectContaining({
+          path: 'metadata.trace\\uD800',
+          message: expect.stringContaining('the key contains an unpaired UTF-16 surrogate (U+D800)'),
+        }),
+      ]),
+    );
+    expect((await app.inject({ method: 'GET', url: `/commands/${id}` })).statusCode).toBe(404);
+  });
+
+  it('says how long an id, stream id or correlation id may be', async () => {
+    const { app } = await start();
+    for (const key of ['id', 'streamId', 'correlationId'] as const) {
+      const command = { ...registerCustomer(randomUUID(), 'cus-long'), [key]: 'x'.repeat(201) };
+      const problem = expectProblem(
+        await app.inject({ method: 'POST', url: '/commands', payload: command }),
+        { status: 400, code: 'PRJ_VALIDATION', issues: true },
+      );
+      expect(problem.issues).toContainEqual(
+        expect.objectContaining({ path: key, message: 'must be at most 200 characters long' }),
+      );
+    }
+  });
+
+  it('answers GET /commands/:id with an id PostgreSQL cannot store with a 400 naming the id', async () => {
+    const { app } = await start();
+    const problem = expectProblem(await app.inject({ method: 'GET', url: '/commands/abc%00def' }), {
+      status: 400,
+      code: 'PRJ_VALIDATION',
+      issues: true,
+    });
+    expect(problem.issues).toContainEqual(
+      expect.objectContaining({ path: 'id', message: expect.stringContaining('NUL character') }),
+    );
+    // any bytes at all, percent-encoded (invalid UTF-8 included): a 4xx or a 404, never a 5xx
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), async (bytes) => {
+        const url = `/commands/${[...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`;
+        const res = await app.inject({ method: 'GET', url });
+        if (res.statusCode !== 404) expectProblem(res);
+        else expectProblem(res, { code: 'PRJ_NOT_FOUND' });
+      }),
+      { numRuns: 300 },
+    );
+    await expectStillServing(app);
+  });
+
+  it('answers every body of poison, huge strings and wrong kinds with 202 or a 4xx problem, never a 5xx', async () => {
+    const { app } = await start();
+    const poisonedJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        fc.tuple(fc.string({ maxLength: 5 }), poison, fc.string({ maxLength: 5 })).map((p) => p.join('')),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(
+          fc.oneof(fc.string({ maxLength: 5 }), poison).filter((k) => k !== '__proto__'),
+          tie('value'),
+          { maxKeys: 3 },
+        ),
+      ),
+    })).value;
+    const command = fc.oneof(
+      validCommand().map((c) => JSON.stringify({ ...c.body, id: randomUUID() })),
+      poisonedCommand().map((c) => JSON.stringify(c.body)),
+      brokenCommand({ maxString: 2 * bodyLimit, maxDepth: 200 }).map((c) => c.text),
+      fc
+        .tuple(validCommand(), fc.constantFrom('payload', 'metadata', 'id', 'streamId', 'type'), poisonedJson)
+        .map(([c, key, value]) => JSON.stringify({ ...c.body, id: randomUUID(), [key]: value })),
+      fc
+        .tuple(
+          validCommand(),
+          fc.integer({ min: 1, max: 2 * bodyLimit }),
+          fc.constantFrom('a', '\u0000', '\uD800', '😀'),
+        )
+        .map(([c, n, fill]) =>
+          JSON.stringify({ ...c.body, id: randomUUID(), metadata: { note: fill.repeat(n) } }),
+        ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(command, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        async (texts, single) => {
+          const url = single ? '/commands' : '/commands/batch';
+          const text = single ? (texts[0] ?? '{}') : `{"commands":[${texts.join(',')}]}`;
+          const res = await postJson(app, url, text);
+          if (res.statusCode === 202) {
+            expect(text, 'poison accepted').not.toMatch(
+              /\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i,
+            );
+            return;
+          }
+          expectProblem(res, overLimit(text) ? { status: 413 } : {});
+        },
+      ),
+      { numRuns: 500 },
+    );
+    await expectStillServing(app);
+  });
+});
+
+describe('command intake, given batches larger than one broker request', () => {
+  // A broker takes at most message.max.bytes (1,048,588 by default) in one partition's batch.
+  const padded = (streamId: string, bytes: number) => ({
+    ...registerCustomer(randomUUID(), streamId),
+    metadata: { note: 'x'.repeat(bytes) },
+  });
+
+  it('accepts a batch of commands on one stream that fit a record each but not one request together, in order', async () => {
+    const r = await start(4 * 1024 * 1024);
+    const commands = [padded('cus-wide', 600_000), padded('cus-wide', 600_000), padded('cus-wide', 10)];
+    const res = await r.app.inject({ method: 'POST', url: '/commands/batch', payload: { commands } });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(202);
+    expect(res.json<{ commands: { commandId: string }[] }>().commands.map((c) => c.commandId)).toEqual(
+      commands.map((c) => c.id),
+    );
+    expect(await commandsOnLog(r)).toEqual(commands.map((c) => c.id));
+  });
+
+  it('accepts one command just under the record limit, and refuses one between it and the broker limit with a 413 naming the limit', async () => {
+    const r = await start(2 * 1024 * 1024);
+    const fits = padded('cus-fits', 999_000);
+    expect((await r.app.inject({ method: 'POST', url: '/commands', payload: fits })).statusCode).toBe(202);
+    const problem = expectProblem(
+      await r.app.inject({ method: 'POST', url: '/commands', payload: padded('cus-over', 1_030_000) }),
+      { status: 413, code: 'PRJ_PAYLOAD_TOO_LARGE', issues: true },
+    );
+    expect(problem.issues?.[0]?.message).toMatch(/at most 1000000 bytes/);
+    expect(await commandsOnLog(r)).toEqual([fits.id]);
   });
 });
