@@ -28,7 +28,7 @@ export type Health = {
   /** From now on the process is not ready (SIGTERM): load balancers stop sending it work. */
   drain(): void;
   readonly draining: boolean;
-  /** Runs the probes, then answers the snapshot. */
+  /** Runs the probes (not while draining), then answers the snapshot. */
   check(): Promise<HealthSnapshot>;
   snapshot(): HealthSnapshot;
 };
@@ -82,6 +82,8 @@ export const createHealth = (options: { logger?: Logger; probeTimeoutMs?: number
       return draining;
     },
     check: async () => {
+      // Draining answers not-ready whatever the probes say; probing closing clients would only hold the drain up.
+      if (draining) return snapshot();
       await Promise.all(
         [...probes].map(([component, probe]) =>
           withTimeout(probe, timeoutMs).then(

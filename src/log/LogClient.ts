@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import { ProjectionistError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { guardRequestQueue } from './guardRequestQueue.ts';
 import { topicNames, type TopicNames } from './topicNames.ts';
@@ -36,6 +37,7 @@ export class LogClient {
   readonly logger: Logger;
   #admin: Admin | undefined;
   #adminReady: Promise<Admin> | undefined;
+  #closed = false;
 
   constructor(options: {
     brokers: readonly string[];
@@ -63,6 +65,8 @@ export class LogClient {
    * call tries again, so a process that started while the broker was away recovers when it returns.
    */
   admin(): Promise<Admin> {
+    if (this.#closed)
+      return Promise.reject(new ProjectionistError('PRJ_KAFKA_UNAVAILABLE', 'the log client is closed'));
     if (this.#adminReady === undefined) {
       const ready = (async () => {
         const admin = this.kafka.admin();
@@ -84,6 +88,7 @@ export class LogClient {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const admin = this.#admin;
     this.#admin = undefined;
     this.#adminReady = undefined;
