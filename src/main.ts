@@ -117,6 +117,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         catalog,
         logger: scoped(logger, 'commands'),
         sessionTimeoutMs: config.workerSessionTimeoutMs,
+        ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
       });
       background.push(() => commandSide.stop());
     }
@@ -130,6 +131,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         autoRebuild: config.autoRebuild,
         cutoverPolicy: (name) => config.cutoverPolicies.get(name) ?? config.defaultCutoverPolicy,
         retireAfterMs: config.retireAfterMs,
+        ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
       });
       // The engine reports faults, not recovery: down from an error until a few polls pass without one.
       const engineFaults = failureWindow();

@@ -58,6 +58,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
     logLevel: c.PROJECTIONIST_LOG_LEVEL,
     autoRebuild: c.PROJECTIONIST_AUTO_REBUILD,
     workerSessionTimeoutMs: c.PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS,
+    leaseTtlMs: c.PROJECTIONIST_LEASE_TTL_MS,
     shutdownTimeoutMs: c.PROJECTIONIST_SHUTDOWN_TIMEOUT_MS,
     environment: c.PROJECTIONIST_ENVIRONMENT,
     defaultCutoverPolicy: c.PROJECTIONIST_CUTOVER_POLICY,
