@@ -106,7 +106,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
 
     const catalog = catalogFromContracts(contractRegistry);
     if (config.environment !== 'development') await markEnvironment(pool, config.environment);
-    const store = createCommandStore({ pool, prefix: config.topics.prefix });
+    const store = createCommandStore({ pool, prefix: config.topics.prefix, catalog });
     await store.migrate();
     await migrateRegistry({ pool });
     if (options.workers ?? true) {

@@ -151,9 +151,10 @@ export class CommandWorker {
       await store.waitFor(memory.mustReach, { timeoutMs: this.#options.catchUpTimeoutMs ?? 60_000 });
       memory.mustReach = undefined;
     }
-    const [known, loaded] = await Promise.all([
+    const [known, loaded, parked] = await Promise.all([
       store.decidedAmong([...ids]),
       store.loadStreamStates([...streams]),
+      store.parkedAmong([...streams]),
     ]);
     const slice = createSliceWork({
       partition,
@@ -170,6 +171,8 @@ export class CommandWorker {
             : loaded.has(stream)
               ? loaded.get(stream)
               : catalog.initialState(aggregate),
+        // A stream this worker decided on since it took the partition is known whole in memory.
+        incomplete: (stream) => (memory.states.has(stream) ? undefined : parked.get(stream)),
       },
     });
     work(slice);

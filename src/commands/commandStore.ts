@@ -54,6 +54,12 @@ export type CommandStore = {
   /** Which of these commands have a decision (applied or rejected). */
   decidedAmong(commandIds: readonly string[]): Promise<Set<string>>;
   loadStreamStates(streamIds: readonly string[]): Promise<Map<string, unknown>>;
+  /**
+   * Which of these streams hold an event the command-state projection parked (newer than its
+   * writer's code, or one its fold failed on): their stored state is incomplete. Answers each
+   * with the reason of its first parked event.
+   */
+  parkedAmong(streamIds: readonly string[]): Promise<Map<string, string>>;
   /** The commands held for streams of one commands partition, in log order per stream. */
   loadWaiting(commandsPartition: number): Promise<WaitingCommand[]>;
   /**
@@ -166,6 +172,17 @@ export const createCommandStore = (options: {
         [streamIds],
       );
       return new Map(result.rows.map((r) => [r.stream_id, r.state]));
+    },
+
+    parkedAmong: async (streamIds) => {
+      if (streamIds.length === 0) return new Map();
+      const result = await pool.query<{ stream_id: string; reason: string }>(
+        `select distinct on (stream_id) stream_id, reason from projectionist.parked
+         where name = $1 and version = $2 and stream_id = any($3::text[])
+         order by stream_id, partition, record_offset`,
+        [definition.name, definition.version, streamIds],
+      );
+      return new Map(result.rows.map((r) => [r.stream_id, r.reason]));
     },
 
     loadWaiting: async (commandsPartition) => {

@@ -20,6 +20,8 @@ export type SliceMemory = {
   /** The first held command of a stream: later ones queue behind it. */
   heldBy(streamId: string): { readonly commandId: string; readonly reason: string } | undefined;
   stateOf(streamId: string, aggregate: string): unknown;
+  /** Why the stream's state cannot be trusted yet (the projection parked one of its events), if so. */
+  incomplete(streamId: string): string | undefined;
 };
 
 export type SliceDecisions = {
@@ -198,6 +200,11 @@ export const createSliceWork = (options: {
       hold(command, `queued behind command ${blocker.commandId} on its stream: ${blocker.reason}`);
       return 'held';
     }
+    const incomplete = memory.incomplete(command.streamId);
+    if (incomplete !== undefined) {
+      hold(command, `its stream holds an event the command state could not take yet: ${incomplete}`);
+      return 'held';
+    }
     decide(command, decoded.value);
     return 'decided';
   };
@@ -242,7 +249,8 @@ export const createSliceWork = (options: {
           timestamp: String(Date.now()),
         };
         const decoded = catalog.decodeCommand(h.command.type, h.command.version, h.command.data);
-        if (decoded.status === 'too-new') {
+        // Still undecidable: the stream stays held by it, and its later commands stay queued.
+        if (decoded.status === 'too-new' || memory.incomplete(h.streamId) !== undefined) {
           stuck.add(h.streamId);
           result.held.set(h.streamId, { commandId: h.commandId, reason: h.reason });
           continue;

@@ -12,6 +12,7 @@ import {
   createEnvelope,
   decodeEnvelope,
   encodeEnvelope,
+  partitionFor,
   readLog,
   type Envelope,
   type LogRecord,
@@ -167,6 +168,14 @@ describe('commands', () => {
     expect(reasons[2]).toMatch(/firstName/);
     expect(dead[0]?.value?.toString()).toBe('not json at all');
     expect(dead.every((d) => d.headers[deadLetterHeaders.sourceTopic] === r.log.topics.commands)).toBe(true);
+    // A dead-lettered command with an id says so, with the reason, instead of a 404.
+    const rocketId = decodeEnvelope(dead[1]!.value).eventId;
+    const rocket = await eventually(async () => {
+      const res = await r.app!.inject({ method: 'GET', url: `/commands/${rocketId}` });
+      const body = res.json<{ status?: string; reason?: string }>();
+      return body.status === 'dead-lettered' ? body : undefined;
+    });
+    expect(rocket.reason).toMatch(/unknown command type 'LaunchRocket'/);
   });
 
   it('holds a command one version newer than it knows with its stream only, and a worker that knows it applies them in order', async () => {
@@ -224,8 +233,12 @@ describe('commands', () => {
           }),
         ),
       ]);
-      // Another stream keeps flowing, whatever partition it is on.
-      await r.app!.inject({ method: 'POST', url: '/commands', payload: register(other, 'cus-other') });
+      // Another stream on the same commands partition keeps flowing: the hold is per stream.
+      const commandsPartitions = Number(testEnv(databaseUrl).PROJECTIONIST_COMMANDS_PARTITIONS);
+      const neighbour = Array.from({ length: 100 }, (_, i) => `cus-other-${i}`).find(
+        (s) => partitionFor(s, commandsPartitions) === partitionFor('cus-new', commandsPartitions),
+      )!;
+      await r.app!.inject({ method: 'POST', url: '/commands', payload: register(other, neighbour) });
       expect((await eventually(() => outcomeOf(r, other))).status).toBe('applied');
       const held = await eventually(async () => {
         const s = await statusOf(newer);
