@@ -118,6 +118,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         logger: scoped(logger, 'commands'),
         sessionTimeoutMs: config.workerSessionTimeoutMs,
         ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
+        health,
       });
       background.push(() => commandSide.stop());
     }

@@ -1,6 +1,7 @@
 import {
   TransactionalConsumer,
   highWatermarks,
+  type ConsumerHealth,
   partitionCount,
   partitionFor,
   type LogClient,
@@ -26,6 +27,8 @@ export type CommandWorkerOptions = {
   readonly sessionTimeoutMs?: number;
   /** How long a partition's new owner waits for the command state to catch up. Default 60 s. */
   readonly catchUpTimeoutMs?: number;
+  /** Told when the workers' consumer goes down (a crash it restarts from) or up (it joined its group). */
+  readonly onHealth?: (health: ConsumerHealth) => void;
 };
 
 /**
@@ -52,6 +55,7 @@ export class CommandWorker {
       groupId: options.groupId ?? `${options.client.prefix}.command-workers`,
       topic: options.client.topics.commands,
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
+      ...(options.onHealth === undefined ? {} : { onHealth: options.onHealth }),
       onPartitionStart: (partition, transaction) => this.#onPartitionStart(partition, transaction),
       handle: ({ partition, records, tx }) => this.#handle(partition, records, tx),
     });

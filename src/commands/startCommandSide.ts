@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Health } from '../health/index.ts';
 import type { LogClient } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { Projector, type ProjectorState } from '../projections/index.ts';
@@ -27,6 +28,8 @@ export const startCommandSide = async (options: {
   sessionTimeoutMs: number;
   /** Lease of the command-state projection: how soon another process takes over. Default 10 s. */
   leaseTtlMs?: number;
+  /** Where the workers ('command-worker') and the state writer ('command-state') report up and down. */
+  health?: Health;
 }): Promise<CommandSide> => {
   const { pool, log, store, catalog, logger } = options;
   const projector = new Projector({
@@ -39,6 +42,22 @@ export const startCommandSide = async (options: {
     limits: { maxDelayMs: 5 },
     logger,
   });
+  const { health } = options;
+  if (health !== undefined) {
+    const up = () => health.report('command-state', { status: 'up' });
+    const down = ({ error }: { error: unknown }) =>
+      health.report('command-state', {
+        status: 'down',
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    health.report('command-state', { status: 'down', reason: 'starting' });
+    // Standing by while another process holds the lease is healthy: that process writes.
+    projector.events.on('projector:waiting-for-lease', up);
+    projector.events.on('projector:caught-up', up);
+    projector.events.on('projector:batch', up);
+    projector.events.on('projector:error', down);
+    projector.events.on('projector:failed', down);
+  }
   await projector.start();
   const worker = new CommandWorker({
     client: log,
@@ -46,6 +65,7 @@ export const startCommandSide = async (options: {
     catalog,
     logger,
     sessionTimeoutMs: options.sessionTimeoutMs,
+    ...(health === undefined ? {} : { onHealth: (h) => health.report('command-worker', h) }),
   });
   try {
     await worker.start();
