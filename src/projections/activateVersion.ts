@@ -185,6 +185,7 @@ export const activateVersion = async (options: {
   const maxWaitMs = options.maxWaitMs ?? 5_000;
   const started = performance.now();
   let seen: readonly LockBlocker[] = [];
+  let longestMs = 0;
   for (let attempt = 1; ; attempt++) {
     let watch: NodeJS.Timeout | undefined;
     let watching: Promise<LockBlocker[]> | undefined;
@@ -210,8 +211,9 @@ export const activateVersion = async (options: {
       const found = (await watching) ?? [];
       if (found.length > 0) seen = found;
       const waitedMs = Math.round(performance.now() - started);
-      // What is left of the bound once another attempt, as long as this one, has run.
-      const spareMs = maxWaitMs - waitedMs - (performance.now() - attemptStarted);
+      // What is left of the bound once another attempt, as long as the longest so far, has run.
+      longestMs = Math.max(longestMs, performance.now() - attemptStarted);
+      const spareMs = maxWaitMs - waitedMs - longestMs;
       if (attempt >= (options.attempts ?? Infinity) || spareMs < 0)
         throw await blocked({ ...options, attempts: attempt, waitedMs, lockTimeoutMs, seen, cause: error });
       // Backoff up to a second: a long wait would leave the views to a reader's next long query.

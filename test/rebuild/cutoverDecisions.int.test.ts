@@ -191,6 +191,9 @@ describe('decisions made in the transaction that switches', () => {
     await engine.waitFor('rebuild:verified', (e) => e.version === 2 && e.against === 1, 60_000);
     await switchWaitsForTheView();
     policy = 'manual';
+    // The attempt waiting now decided before the change: it times out on the view (150 ms) while
+    // it is held; every later one decides again.
+    await sleep(500);
     await reader.query('commit');
 
     expect(await outcomeOf(engine, 2)).toMatch(/policy is manual/);
