@@ -161,22 +161,28 @@ describe('the live projector', () => {
     expect(checkpoint.rows[0]).not.toEqual({ max: '999999' });
   });
 
-  it('waits at an event newer than its code instead of skipping it', async () => {
+  it('parks an event newer than its code instead of skipping it, and holds only its stream', async () => {
     const definition = ledgerProjection(6);
-    await appendAll(client, [
-      ...ledgerEvents({ count: 5, accounts: 1, seed: 2, prefix: 'w' }).map((e, i) =>
-        i === 3 ? { ...e, version: 3 } : e,
-      ),
-    ]);
+    const stream = ledgerEvents({ count: 5, accounts: 1, seed: 2, prefix: 'w' }).map((e, i) =>
+      i === 3 ? { ...e, version: 3 } : e,
+    );
+    const other = ledgerEvents({ count: 3, accounts: 1, seed: 4, prefix: 'o' });
+    await appendAll(client, [...stream, ...other]);
     const projector = await start({ definition, waitRetryMs: 60_000 });
     try {
-      const waiting = await projector.events.once('projector:waiting');
-      expect(waiting.reason).toMatch(/too new/);
-      const checkpoint = await pool.query<{ next_offset: string }>(
-        `select next_offset::text as next_offset from projectionist.checkpoints where name = 'ledger' and version = 6 and partition = $1`,
-        [waiting.position.partition],
+      const parked = await projector.events.once('projector:parked');
+      expect(parked.events[0]).toMatchObject({ kind: 'waiting', eventId: stream[3]?.eventId });
+      expect(parked.events[0]?.reason).toMatch(/too new/);
+      await projector.events.once('projector:caught-up');
+      const rows = await pool.query(`select id from "ledger__v6".accounts order by id`);
+      expect(rows.rows).toEqual([{ id: 'o-0' }, { id: 'w-0' }]);
+      const held = await pool.query<{ event_id: string; kind: string }>(
+        `select event_id, kind from projectionist.parked where name = 'ledger' and version = 6 order by record_offset`,
       );
-      expect(checkpoint.rows).toEqual([{ next_offset: waiting.position.offset.toString() }]);
+      expect(held.rows).toEqual([
+        { event_id: stream[3]?.eventId, kind: 'waiting' },
+        { event_id: stream[4]?.eventId, kind: 'waiting' },
+      ]);
     } finally {
       await projector.stop();
     }

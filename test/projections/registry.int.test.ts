@@ -47,10 +47,10 @@ describe('the registry', () => {
 
   it('applies its migrations once, however many processes start at the same time', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => migrateRegistry({ pool })));
-    expect(results.flat()).toEqual(['001_registry', '002_rebuilds']);
+    expect(results.flat()).toEqual(['001_registry', '002_rebuilds', '003_parked']);
     expect(await migrateRegistry({ pool })).toEqual([]);
     const applied = await pool.query(`select id from projectionist.migrations`);
-    expect(applied.rows).toEqual([{ id: '001_registry' }, { id: '002_rebuilds' }]);
+    expect(applied.rows).toEqual([{ id: '001_registry' }, { id: '002_rebuilds' }, { id: '003_parked' }]);
   });
 
   it('reports a version whose code changed without a version bump, and tells to bump it', async () => {
