@@ -1,4 +1,4 @@
-import { decodeEnvelope, type Envelope, type LogRecord } from '../log/index.ts';
+import { decodeEnvelope, maxRecordBytes, type Envelope, type LogRecord } from '../log/index.ts';
 import { maxIdentifierLength } from './commandRequestSchema.ts';
 import { findUnstorableText } from './findUnstorableText.ts';
 
@@ -15,6 +15,13 @@ const identifiers = ['eventId', 'streamId', 'correlationId', 'type'] as const;
  * anywhere in it (keys included). The same rules as the HTTP intake, so both doors let in the same.
  */
 export const parseCommandRecord = (record: LogRecord): ParsedCommand => {
+  // Its events or its held outcome must fit a record of their own.
+  if (record.value !== null && record.value.length > maxRecordBytes)
+    return {
+      kind: 'malformed',
+      record,
+      reason: `the record is ${record.value.length} bytes; a command may take at most ${maxRecordBytes}`,
+    };
   let command: Envelope;
   try {
     command = decodeEnvelope(record.value);

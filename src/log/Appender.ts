@@ -1,4 +1,5 @@
 import { Partitioners, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
+import { brokerSends } from './brokerSends.ts';
 import { encodeEnvelope, type EncodedRecord } from './codec.ts';
 import type { Envelope } from './envelope.ts';
 import type { LogClient } from './LogClient.ts';
@@ -20,8 +21,8 @@ type Sender = Pick<Producer, 'send'> | Pick<Transaction, 'send'>;
 
 /**
  * Sends records with their partition chosen here (by key, Kafka's default partitioner) so the
- * position of each record can be told from the broker's base offset per partition. Answers the
- * positions in the order of `records`.
+ * position of each record can be told from the broker's base offset per partition, in requests
+ * that fit the broker's limit. Answers the positions in the order of `records`.
  */
 const sendRecords = async (
   client: LogClient,
@@ -39,24 +40,29 @@ const sendRecords = async (
     partitionCounts.set(topic, count);
   }
   const partitionCount = count;
-  const partitions = records.map((r) => partitionFor(r.key, partitionCount));
-  const metadata: RecordMetadata[] = await sender.send({
-    topic,
-    acks: -1,
-    messages: records.map((r, i) => ({
-      key: r.key,
-      value: r.value,
-      headers: r.headers,
-      partition: partitions[i],
-    })),
-  });
-  const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
-  const seen = new Map<number, bigint>();
-  return partitions.map((partition) => {
-    const index = seen.get(partition) ?? 0n;
-    seen.set(partition, index + 1n);
-    return { partition, offset: (base.get(partition) ?? -1n) + index };
-  });
+  const positions: Position[] = [];
+  // A request's batch for one partition must fit the broker's message.max.bytes: big slices go in parts.
+  for (const part of brokerSends(records)) {
+    const partitions = part.map((r) => partitionFor(r.key, partitionCount));
+    const metadata: RecordMetadata[] = await sender.send({
+      topic,
+      acks: -1,
+      messages: part.map((r, i) => ({
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+        partition: partitions[i],
+      })),
+    });
+    const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
+    const seen = new Map<number, bigint>();
+    for (const partition of partitions) {
+      const index = seen.get(partition) ?? 0n;
+      seen.set(partition, index + 1n);
+      positions.push({ partition, offset: (base.get(partition) ?? -1n) + index });
+    }
+  }
+  return positions;
 };
 
 /** Appends with an idempotent producer: a retried send never writes a record twice. */

@@ -15,6 +15,7 @@ export { Appender, TransactionalAppender, type LogTransaction } from './Appender
 export { readLog, type LogBatch, type LogRecord, type ReadLogOptions } from './readLog.ts';
 export { partitionFor } from './partitionFor.ts';
 export { partitionCount } from './partitionCount.ts';
+export { brokerSends, maxRecordBytes, recordBytes } from './brokerSends.ts';
 export {
   offsetVectorToJson,
   offsetVectorFromJson,
