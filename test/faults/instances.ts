@@ -286,7 +286,7 @@ export const instances: Scenario = {
         details,
       };
     } finally {
-      await Promise.all(serves.map((s) => s?.kill('SIGKILL')));
+      await Promise.all(serves.map((s) => (s === undefined ? Promise.resolve() : s.kill('SIGKILL'))));
       await log.close();
       await pool.end();
       await db.drop().catch(() => undefined);
