@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The operator CLI: `projectionist <verb>`. Exit codes: see exitCodes.ts.
 import { parseArgs } from 'node:util';
-import { isProjectionistError } from '../errors/index.ts';
+import { errorCodes, isProjectionistError } from '../errors/index.ts';
 import { startProjectionist } from '../main.ts';
 import { checkTopics, findTruncation } from '../log/index.ts';
 import { exitCodes } from './exitCodes.ts';
@@ -241,20 +241,7 @@ try {
   if (isProjectionistError(error, 'PRJ_CONFIG_INVALID')) {
     process.stderr.write(`projectionist: ${error.message}\n`);
     process.exitCode = exitCodes.usage;
-  } else if (
-    isProjectionistError(error) &&
-    [
-      'PRJ_LOG_TRUNCATED',
-      'PRJ_TOPIC_MISCONFIGURED',
-      'PRJ_STAGING_REFUSED',
-      'PRJ_STAGING_KEY_MISSING',
-      'PRJ_VERSION_STATE',
-      'PRJ_NOT_CAUGHT_UP',
-      'PRJ_CHECK_FAILED',
-      'PRJ_CUTOVER_BLOCKED',
-      'PRJ_NOT_FOUND',
-    ].includes(error.code)
-  ) {
+  } else if (isProjectionistError(error) && errorCodes[error.code].refused) {
     process.stderr.write(`projectionist: refused (${error.code}): ${error.message}\n`);
     process.exitCode = exitCodes.refused;
   } else {

@@ -1,8 +1,10 @@
+import { ProjectionistError } from '../errors/index.ts';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { contractRegistry } from '../../events/index.ts';
-import { customerDirectoryV2, projections } from '../../projections/index.ts';
+import { projections } from '../../projections/index.ts';
+import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { loadConfig } from '../config/index.ts';
 import { startProjectionist } from '../main.ts';
 import { contractsDecoder, type ProjectionDefinition } from '../projections/index.ts';
@@ -120,7 +122,10 @@ export const runDemo = async (options: { print: (line: string) => void }): Promi
       body: JSON.stringify({ commands }),
     });
     if (res.status !== 202)
-      throw new Error(`POST /commands/batch answered ${res.status}: ${await res.text()}`);
+      throw new ProjectionistError(
+        'PRJ_INTERNAL',
+        `POST /commands/batch answered ${res.status}: ${await res.text()}`,
+      );
   };
   const read = async (path: string) =>
     (await fetch(`${base}${path}`)).json() as Promise<{ rows: Record<string, unknown>[] }>;
@@ -135,7 +140,7 @@ export const runDemo = async (options: { print: (line: string) => void }): Promi
   ) => {
     for (let i = 0; !(await probe()); i++) {
       if (showProgress && i % 3 === 0) process.stdout.write(`\r  ${await showProgress()}   `);
-      if (i > 1_200) throw new Error(`timed out waiting for ${what}`);
+      if (i > 1_200) throw new ProjectionistError('PRJ_INTERNAL', `timed out waiting for ${what}`);
       await sleep(100);
     }
     if (showProgress) process.stdout.write(`\r  ${await showProgress()}   \n`);

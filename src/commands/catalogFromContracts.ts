@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import type { ContractRegistry, DecodeResult } from '../contracts/index.ts';
 import type { CommandCatalog, DecodedMessage } from './CommandCatalog.ts';
 
@@ -13,7 +14,7 @@ const toDecoded = (result: DecodeResult): DecodedMessage =>
 export const catalogFromContracts = (registry: ContractRegistry): CommandCatalog => {
   const command = (type: string) => {
     const contract = registry.lookup('command', type);
-    if (contract === undefined) throw new Error(`unknown command type ${type}`);
+    if (contract === undefined) throw new ProjectionistError('PRJ_INTERNAL', `unknown command type ${type}`);
     return contract;
   };
   const aggregateByEvent = new Map<string, string>();
@@ -29,7 +30,7 @@ export const catalogFromContracts = (registry: ContractRegistry): CommandCatalog
   }
   const aggregate = (name: string) => {
     const a = aggregates.get(name);
-    if (a === undefined) throw new Error(`unknown aggregate ${name}`);
+    if (a === undefined) throw new ProjectionistError('PRJ_INTERNAL', `unknown aggregate ${name}`);
     return a;
   };
   return {
@@ -42,7 +43,11 @@ export const catalogFromContracts = (registry: ContractRegistry): CommandCatalog
       registry.lookup('command', type) === undefined ? undefined : registry.latestVersion(type),
     latestEventVersion: (type) => {
       const version = registry.latestVersion(type);
-      if (version === undefined) throw new Error(`a decider returned ${type}, which has no contract`);
+      if (version === undefined)
+        throw new ProjectionistError(
+          'PRJ_CONTRACT_INVALID',
+          `a decider returned ${type}, which has no contract`,
+        );
       return version;
     },
     aggregateOf: (type) => command(type).aggregate.name,

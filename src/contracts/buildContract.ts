@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import { z } from 'zod';
 import type { Contract, ContractKind, ContractVersion } from './Contract.ts';
 import { describeIssues } from './DecodeResult.ts';
@@ -9,21 +10,34 @@ const typeName = /^[A-Za-z][\w.]*$/;
 const checkVersion = (type: string, entry: ContractVersion, index: number): void => {
   const expected = index + 1;
   if (entry.version !== expected) {
-    throw new Error(
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
       `${type}: versions must be 1, 2, 3, ... in order without gaps; entry ${expected} is version ${String(entry.version)}`,
     );
   }
   if (!(entry.schema instanceof z.core.$ZodObject)) {
-    throw new Error(`${type} v${expected}: the schema must be a z.object(...)`);
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
+      `${type} v${expected}: the schema must be a z.object(...)`,
+    );
   }
   if (expected === 1 && entry.upcast !== undefined) {
-    throw new Error(`${type} v1: the first version has nothing to upcast from; remove its upcast`);
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
+      `${type} v1: the first version has nothing to upcast from; remove its upcast`,
+    );
   }
   if (expected > 1 && typeof entry.upcast !== 'function') {
-    throw new Error(`${type} v${expected}: an upcast from v${expected - 1} is missing`);
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
+      `${type} v${expected}: an upcast from v${expected - 1} is missing`,
+    );
   }
   if (!Array.isArray(entry.samples) || entry.samples.length === 0) {
-    throw new Error(`${type} v${expected}: at least one golden sample is required`);
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
+      `${type} v${expected}: at least one golden sample is required`,
+    );
   }
 };
 
@@ -33,9 +47,11 @@ const checkSamples = (contract: Contract): void => {
       const result = decodeVersion({ contract, version, data });
       if (result.status === 'ok') return;
       const sample = `${contract.type} v${version} sample ${index + 1}`;
-      if (result.status === 'too-new') throw new Error(`${sample}: version is out of range`);
+      if (result.status === 'too-new')
+        throw new ProjectionistError('PRJ_CONTRACT_INVALID', `${sample}: version is out of range`);
       const problem = describeIssues(result.issues);
-      throw new Error(
+      throw new ProjectionistError(
+        'PRJ_CONTRACT_INVALID',
         result.atVersion === version
           ? `${sample} does not match its own schema: ${problem}`
           : `${sample} does not survive upcasting; v${result.atVersion} refuses it: ${problem}`,
@@ -58,15 +74,19 @@ export const buildContract = <K extends ContractKind>(definition: {
 }): Contract<K> => {
   const { kind, type, streamId, versions } = definition;
   if (typeof type !== 'string' || !typeName.test(type)) {
-    throw new Error(
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
       `The type of ${kind === 'event' ? 'an event' : 'a command'} must be a name like "OrderPlaced"; got ${JSON.stringify(type)}`,
     );
   }
   if (!isPiiTag(streamId)) {
-    throw new Error(`${type}: streamId must be a PII tag; got ${JSON.stringify(streamId)}`);
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
+      `${type}: streamId must be a PII tag; got ${JSON.stringify(streamId)}`,
+    );
   }
   if (versions.length === 0) {
-    throw new Error(`${type}: at least one version is required`);
+    throw new ProjectionistError('PRJ_CONTRACT_INVALID', `${type}: at least one version is required`);
   }
   versions.forEach((entry, index) => checkVersion(type, entry, index));
   const latest = versions[versions.length - 1] as ContractVersion;

@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import type { ContractKind, EventContract } from './Contract.ts';
 import type { DecodeResult } from './DecodeResult.ts';
 import { decodeVersion } from './decodeVersion.ts';
@@ -32,7 +33,8 @@ export const createContractRegistry = (contracts: readonly AnyContract[]): Contr
   };
   const latest = new Map<string, number>();
   for (const contract of contracts) {
-    if (latest.has(contract.type)) throw new Error(`Two contracts are named ${contract.type}`);
+    if (latest.has(contract.type))
+      throw new ProjectionistError('PRJ_CONTRACT_INVALID', `Two contracts are named ${contract.type}`);
     latest.set(contract.type, contract.latestVersion);
     if (contract.kind === 'event') byKind.event.set(contract.type, contract);
     else byKind.command.set(contract.type, contract);
@@ -41,7 +43,8 @@ export const createContractRegistry = (contracts: readonly AnyContract[]): Contr
   for (const command of byKind.command.values()) {
     for (const event of command.aggregate.events) {
       if (byKind.event.get(event.type) !== event) {
-        throw new Error(
+        throw new ProjectionistError(
+          'PRJ_CONTRACT_INVALID',
           `${command.type} acts on aggregate ${command.aggregate.name}, whose event ${event.type} is not in the registry`,
         );
       }

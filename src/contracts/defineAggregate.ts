@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import type { z } from 'zod';
 import type { EventContract } from './Contract.ts';
 import type { PiiTag } from './piiTag.ts';
@@ -40,13 +41,22 @@ export const defineAggregate = <
 }): Aggregate<N, State, E[number]> => {
   const { name, initial, events, evolve } = definition;
   const first = events[0];
-  if (first === undefined) throw new Error(`Aggregate ${name}: it must list the event types of its stream`);
+  if (first === undefined)
+    throw new ProjectionistError(
+      'PRJ_CONTRACT_INVALID',
+      `Aggregate ${name}: it must list the event types of its stream`,
+    );
   const types = new Set<string>();
   for (const event of events) {
-    if (types.has(event.type)) throw new Error(`Aggregate ${name}: ${event.type} is listed twice`);
+    if (types.has(event.type))
+      throw new ProjectionistError(
+        'PRJ_CONTRACT_INVALID',
+        `Aggregate ${name}: ${event.type} is listed twice`,
+      );
     types.add(event.type);
     if (event.streamId !== first.streamId) {
-      throw new Error(
+      throw new ProjectionistError(
+        'PRJ_CONTRACT_INVALID',
         `Aggregate ${name}: ${event.type} tags its stream id "${event.streamId}" but ${first.type} tags it "${first.streamId}"`,
       );
     }

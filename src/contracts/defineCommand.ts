@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import type { z } from 'zod';
 import type { Contract } from './Contract.ts';
 import { buildContract } from './buildContract.ts';
@@ -67,7 +68,8 @@ export const defineCommand =
     definition: CommandDefinition<T, S, A> & EveryFieldTagged<S>,
   ): CommandContract<T, LatestOf<S>, A> => {
     const { type, versions, decide } = definition;
-    if (typeof decide !== 'function') throw new Error(`${type}: a decide function is required`);
+    if (typeof decide !== 'function')
+      throw new ProjectionistError('PRJ_CONTRACT_INVALID', `${type}: a decide function is required`);
     const contract = buildContract({ kind: 'command', type, streamId: aggregate.streamId, versions });
     return Object.freeze({ ...contract, aggregate, decide }) as CommandContract<T, LatestOf<S>, A>;
   };

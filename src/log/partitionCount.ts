@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import type { LogClient } from './LogClient.ts';
 
 /** How many partitions a topic has, from the cluster's metadata. */
@@ -5,6 +6,10 @@ export const partitionCount = async (options: { client: LogClient; topic: string
   const admin = await options.client.admin();
   const meta = await admin.fetchTopicMetadata({ topics: [options.topic] });
   const count = meta.topics[0]?.partitions.length ?? 0;
-  if (count === 0) throw new Error(`topic ${options.topic} has no partitions (does it exist?)`);
+  if (count === 0)
+    throw new ProjectionistError(
+      'PRJ_KAFKA_UNAVAILABLE',
+      `topic ${options.topic} has no partitions (does it exist?)`,
+    );
   return count;
 };

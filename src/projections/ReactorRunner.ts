@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { highWatermarks, readLog, type LogClient, type LogRecord } from '../log/index.ts';
@@ -122,7 +123,7 @@ export class ReactorRunner {
           this.events.emit('reactor:skipped', { name: reactor.name, position, reason: outcome.reason });
         if (outcome.kind === 'wait') {
           await this.#save(lease, positions);
-          throw new Error(`waiting for newer code: ${outcome.reason}`);
+          throw new ProjectionistError('PRJ_WAITING_FOR_CODE', `waiting for newer code: ${outcome.reason}`);
         }
         if (outcome.kind !== 'event') continue;
         if (!(await this.#fire(outcome.event, record, signal))) return;

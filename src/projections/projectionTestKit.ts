@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import { deepStrictEqual } from 'node:assert/strict';
 import pg from 'pg';
 import { createEnvelope, encodeEnvelope, type LogBatch, type LogRecord } from '../log/index.ts';
@@ -110,14 +111,18 @@ export class ProjectionTestKit<Tables extends TablesSpec> {
       },
     });
     if (outcome.status === 'waiting')
-      throw new Error(`the decoder refused an event for now: ${outcome.reason}`);
+      throw new ProjectionistError(
+        'PRJ_WAITING_FOR_CODE',
+        `the decoder refused an event for now: ${outcome.reason}`,
+      );
     return this;
   }
 
   /** The table's rows, ordered by primary key, as handlers see them. */
   async rows<K extends keyof Tables & string>(table: K): Promise<RowOf<Tables[K]>[]> {
     const model = this.#definition.model.tables.get(table);
-    if (model === undefined) throw new Error(`${this.#definition.name} has no table ${table}`);
+    if (model === undefined)
+      throw new ProjectionistError('PRJ_NOT_FOUND', `${this.#definition.name} has no table ${table}`);
     const order = model.primaryKey.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
     const result = await this.#pool.query<Record<string, unknown>>(
       `select ${selectList(model)} from ${model.qualified} as t order by ${order}`,
@@ -180,7 +185,8 @@ export const projectionTestKit = async <Tables extends TablesSpec>(options: {
       holder: 'projection-test-kit',
       ttlMs: 3_600_000,
     });
-    if (lease === undefined) throw new Error(`could not take the lease of ${name} v${version}`);
+    if (lease === undefined)
+      throw new ProjectionistError('PRJ_LEASE_HELD', `could not take the lease of ${name} v${version}`);
     return new ProjectionTestKit({
       pool,
       definition: options.projection,

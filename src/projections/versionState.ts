@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 /** Where a projection version is in its life. */
 export type VersionState =
   /** Replaying the log into bare tables. */
@@ -26,6 +27,6 @@ export const versionStateOf = (status: string, reason: string | null): VersionSt
     case 'failed':
       return { status, reason: reason ?? 'unknown' };
     default:
-      throw new Error(`unknown version status ${JSON.stringify(status)}`);
+      throw new ProjectionistError('PRJ_INTERNAL', `unknown version status ${JSON.stringify(status)}`);
   }
 };

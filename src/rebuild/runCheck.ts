@@ -1,3 +1,4 @@
+import { ProjectionistError } from '../errors/index.ts';
 import type pg from 'pg';
 import {
   qualifiedName,
@@ -66,7 +67,11 @@ export const runCheck = async (options: {
     } else {
       const table = definition.model.tables.get(check.table);
       const column = check.kind === 'same-sum' ? check.column : '';
-      if (table === undefined) throw new Error(`${check.table} is not a table of this version`);
+      if (table === undefined)
+        throw new ProjectionistError(
+          'PRJ_PROJECTION_INVALID',
+          `${check.table} is not a table of this version`,
+        );
       const actual = await scalar(client, measure(check, table.qualified, column));
       if (against === null) {
         result = { ...base, expected: null, actual, ok: true, note: 'no active version to compare with' };

@@ -10,7 +10,7 @@ const identity = async (pool: pg.Pool) => {
     `select system_identifier::text as system_identifier, current_database() as database from pg_control_system()`,
   );
   const row = result.rows[0];
-  if (row === undefined) throw new Error('pg_control_system() answered nothing');
+  if (row === undefined) throw new ProjectionistError('PRJ_INTERNAL', 'pg_control_system() answered nothing');
   return row;
 };
 
