@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  contractsDecoder,
   defineProjection,
   type BatchStore,
   type EventDecoder,
@@ -139,26 +140,20 @@ export const commandStateProjection = (options: {
 };
 
 /** Outcomes as written; every folded event upcast through the contracts (a newer version waits). */
-export const commandStateDecoder =
-  (catalog: CommandCatalog): EventDecoder =>
-  (envelope) => {
-    if (envelope.type === commandOutcomeType)
-      return { status: 'ok', type: envelope.type, data: envelope.data };
-    const decoded = catalog.decodeEvent(envelope.type, envelope.version, envelope.data);
-    switch (decoded.status) {
-      case 'ok':
-        return { status: 'ok', type: envelope.type, data: decoded.value };
-      case 'too-new':
-        return {
-          status: 'wait',
-          reason: `${envelope.type} v${decoded.version} is newer than this code knows (v${decoded.known})`,
-        };
-      case 'unknown-type':
-        return { status: 'skip', reason: `${envelope.type} is not a known event type` };
-      case 'invalid':
-        return {
-          status: 'skip',
-          reason: `${envelope.type} v${envelope.version} is invalid: ${decoded.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-        };
-    }
-  };
+export const commandStateDecoder = (catalog: CommandCatalog): EventDecoder => {
+  const events = contractsDecoder({
+    decode: (_kind, type, version, data) => {
+      const decoded = catalog.decodeEvent(type, version, data);
+      return decoded.status === 'invalid'
+        ? {
+            status: 'invalid',
+            issues: decoded.issues.map((i) => ({ ...i, path: i.path === '' ? [] : [i.path] })),
+          }
+        : decoded;
+    },
+  });
+  return (envelope) =>
+    envelope.type === commandOutcomeType
+      ? { status: 'ok', type: envelope.type, data: envelope.data }
+      : events(envelope);
+};
