@@ -1,7 +1,8 @@
 // Reader stall around a cutover: readers hammer a stable view while reads are switched between
 // two built versions again and again; read latency is compared inside and outside the switches.
 import pg from 'pg';
-import { customerDirectoryV1, customerDirectoryV2 } from '../projections/index.ts';
+import { customerDirectoryV1 } from '../projections/customer-directory/v1.ts';
+import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
 import { activateVersion } from '../src/projections/index.ts';
 import type { Bench } from './lib/Bench.ts';
 import { buildVersion } from './lib/buildVersion.ts';

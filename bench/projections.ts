@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
-import { customerDirectoryV2, orderTotalsV1 } from '../projections/index.ts';
+import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
+import { orderTotalsV1 } from '../projections/order-totals/v1.ts';
 import { Appender, highWatermarks, type Envelope, type OffsetVector } from '../src/log/index.ts';
 import { activateVersion, contractsDecoder, Projector, stableSchemaName } from '../src/projections/index.ts';
 import type { Bench } from './lib/Bench.ts';

@@ -2,7 +2,8 @@
 // log, in one run: the refresh pays for the PII filter (HMACs, fakes, re-validation) on top.
 import pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
-import { customerDirectoryV2, orderTotalsV1 } from '../projections/index.ts';
+import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
+import { orderTotalsV1 } from '../projections/order-totals/v1.ts';
 import { activateVersion, type ProjectionDefinition } from '../src/projections/index.ts';
 import { refreshStaging } from '../src/staging/index.ts';
 import type { Bench } from './lib/Bench.ts';

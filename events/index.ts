@@ -71,6 +71,9 @@ export const eventContracts = [
   PaymentRefunded,
 ] as const;
 
+/** Every event type's contract, as one union: what projections key their handlers by. */
+export type Events = (typeof eventContracts)[number];
+
 export const commandContracts = [
   RegisterCustomer,
   ChangeCustomerDetails,

@@ -1,16 +1,10 @@
-// The deployed projection versions. The engine runs every version listed here; a new version is
-// a new file beside the old one (projections/<name>/v<N>.ts), built while the old one serves.
-import type { ProjectionDefinition } from '../src/index.ts';
-import { customerDirectoryV1 } from './customer-directory/v1.ts';
-import { customerDirectoryV2 } from './customer-directory/v2.ts';
-import { dailyRevenueV1 } from './daily-revenue/v1.ts';
-import { orderTotalsV1 } from './order-totals/v1.ts';
+// The deployed projection versions: every projections/<name>/v<N>.ts, found and checked against
+// the contracts at start. A new version is a new file beside the old one, built while the old
+// one serves; nothing here lists them.
+import { contractRegistry } from '../events/index.ts';
+import { loadProjections, type ProjectionDefinition } from '../src/index.ts';
 
-export { customerDirectoryV1, customerDirectoryV2, dailyRevenueV1, orderTotalsV1 };
-
-export const projections: readonly ProjectionDefinition[] = [
-  customerDirectoryV1,
-  customerDirectoryV2,
-  orderTotalsV1,
-  dailyRevenueV1,
-];
+export const projections: readonly ProjectionDefinition[] = await loadProjections({
+  folder: import.meta.dirname,
+  contracts: contractRegistry,
+});

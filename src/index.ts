@@ -2,11 +2,15 @@
 export * from './contracts/index.ts';
 export {
   defineProjection,
+  defineProjectionOf,
+  loadProjections,
   defineReactor,
   projectionTestKit,
   type BatchStore,
   type ColumnSpec,
   type ColumnType,
+  type EventOf,
+  type HandlersOf,
   type JsonValue,
   type KeyOf,
   type ProjectionCheck,

@@ -4,7 +4,8 @@
 import { memoryUsage } from 'node:process';
 import pg from 'pg';
 import { contractRegistry } from '../../events/index.ts';
-import { customerDirectoryV2, orderTotalsV1 } from '../../projections/index.ts';
+import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
+import { orderTotalsV1 } from '../../projections/order-totals/v1.ts';
 import { highWatermarks, openLogClient } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import {

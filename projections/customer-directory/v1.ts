@@ -1,14 +1,8 @@
-import type { DataOf } from '../../src/index.ts';
-import type {
-  CustomerDetailsChanged,
-  CustomerEmailChanged,
-  CustomerMoved,
-  CustomerRegistered,
-} from '../../events/index.ts';
-import { defineProjection, type ProjectionEvent } from '../../src/index.ts';
+import type { Events } from '../../events/index.ts';
+import { defineProjectionOf } from '../../src/index.ts';
 
 /** One row per customer: who they are, how to mail them, where they live. */
-export const customerDirectoryV1 = defineProjection({
+export const customerDirectoryV1 = defineProjectionOf<Events>()({
   name: 'customer-directory',
   version: 1,
   description: 'Customers by id with their full name, email and city.',
@@ -22,7 +16,7 @@ export const customerDirectoryV1 = defineProjection({
   handlers: {
     CustomerRegistered: {
       keys: () => [],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerRegistered>>, store) => {
+      apply: (e, store) => {
         store.upsert('customers', {
           id: e.streamId,
           full_name: `${e.data.firstName} ${e.data.lastName}`.trim(),
@@ -33,7 +27,7 @@ export const customerDirectoryV1 = defineProjection({
     },
     CustomerDetailsChanged: {
       keys: (e) => [{ table: 'customers', key: { id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerDetailsChanged>>, store) => {
+      apply: (e, store) => {
         store.patch('customers', { id: e.streamId }, (c) => ({
           ...c,
           full_name: `${e.data.firstName} ${e.data.lastName}`.trim(),
@@ -42,13 +36,13 @@ export const customerDirectoryV1 = defineProjection({
     },
     CustomerEmailChanged: {
       keys: (e) => [{ table: 'customers', key: { id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerEmailChanged>>, store) => {
+      apply: (e, store) => {
         store.patch('customers', { id: e.streamId }, (c) => ({ ...c, email: e.data.email }));
       },
     },
     CustomerMoved: {
       keys: (e) => [{ table: 'customers', key: { id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerMoved>>, store) => {
+      apply: (e, store) => {
         store.patch('customers', { id: e.streamId }, (c) => ({ ...c, city: e.data.address.city }));
       },
     },

@@ -1,11 +1,5 @@
-import type { DataOf } from '../../src/index.ts';
-import type {
-  CustomerDetailsChanged,
-  CustomerEmailChanged,
-  CustomerMoved,
-  CustomerRegistered,
-} from '../../events/index.ts';
-import { defineProjection, type ProjectionEvent } from '../../src/index.ts';
+import type { Events } from '../../events/index.ts';
+import { defineProjectionOf } from '../../src/index.ts';
 
 /** The part of an address after the "@", lower-cased: "example.com". */
 const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -14,7 +8,7 @@ const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') +
  * v2 splits names, adds the email domain, phone and marketing consent, and moves addresses to
  * a table of their own with the country (customers abroad arrived with CustomerRegistered v3).
  */
-export const customerDirectoryV2 = defineProjection({
+export const customerDirectoryV2 = defineProjectionOf<Events>()({
   name: 'customer-directory',
   version: 2,
   description: 'Customers with split names, email domain and consent; their postal addresses.',
@@ -42,7 +36,7 @@ export const customerDirectoryV2 = defineProjection({
   handlers: {
     CustomerRegistered: {
       keys: () => [],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerRegistered>>, store) => {
+      apply: (e, store) => {
         const { firstName, lastName, email, phone, marketingOptIn, address } = e.data;
         store.upsert('customers', {
           id: e.streamId,
@@ -65,7 +59,7 @@ export const customerDirectoryV2 = defineProjection({
     },
     CustomerDetailsChanged: {
       keys: (e) => [{ table: 'customers', key: { id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerDetailsChanged>>, store) => {
+      apply: (e, store) => {
         const { firstName, lastName, phone } = e.data;
         store.patch('customers', { id: e.streamId }, (c) => ({
           ...c,
@@ -77,14 +71,14 @@ export const customerDirectoryV2 = defineProjection({
     },
     CustomerEmailChanged: {
       keys: (e) => [{ table: 'customers', key: { id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerEmailChanged>>, store) => {
+      apply: (e, store) => {
         const { email } = e.data;
         store.patch('customers', { id: e.streamId }, (c) => ({ ...c, email, email_domain: domainOf(email) }));
       },
     },
     CustomerMoved: {
       keys: () => [],
-      apply: (e: ProjectionEvent<DataOf<typeof CustomerMoved>>, store) => {
+      apply: (e, store) => {
         const { address } = e.data;
         store.upsert('addresses', {
           customer_id: e.streamId,

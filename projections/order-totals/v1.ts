@@ -1,13 +1,12 @@
-import type { DataOf } from '../../src/index.ts';
-import type { OrderCancelled, OrderLineAdded, OrderPlaced, OrderShipped } from '../../events/index.ts';
-import { defineProjection, type ProjectionEvent } from '../../src/index.ts';
+import type { Events } from '../../events/index.ts';
+import { defineProjectionOf } from '../../src/index.ts';
 
 /**
  * What each customer ordered, per currency, net of cancellations; and every order with its
  * running total. Events after OrderPlaced carry only the order id, so their handlers find the
  * customer through the order's row: a row keys() cannot name, read one load round later.
  */
-export const orderTotalsV1 = defineProjection({
+export const orderTotalsV1 = defineProjectionOf<Events>()({
   name: 'order-totals',
   version: 1,
   description: 'Orders with their totals, and per customer and currency the orders and amount.',
@@ -38,10 +37,10 @@ export const orderTotalsV1 = defineProjection({
   },
   handlers: {
     OrderPlaced: {
-      keys: (e: ProjectionEvent<DataOf<typeof OrderPlaced>>) => [
+      keys: (e) => [
         { table: 'customer_totals', key: { customer_id: e.data.customerId, currency: e.data.currency } },
       ],
-      apply: (e: ProjectionEvent<DataOf<typeof OrderPlaced>>, store) => {
+      apply: (e, store) => {
         const { customerId, currency, totalCents, lines } = e.data;
         store.upsert('orders', {
           order_id: e.streamId,
@@ -64,7 +63,7 @@ export const orderTotalsV1 = defineProjection({
     },
     OrderLineAdded: {
       keys: (e) => [{ table: 'orders', key: { order_id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof OrderLineAdded>>, store) => {
+      apply: (e, store) => {
         const order = store.get('orders', { order_id: e.streamId });
         if (order === undefined || order.status !== 'placed') return;
         const added = BigInt(e.data.quantity * e.data.unitPriceCents);
@@ -77,7 +76,7 @@ export const orderTotalsV1 = defineProjection({
     },
     OrderCancelled: {
       keys: (e) => [{ table: 'orders', key: { order_id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof OrderCancelled>>, store) => {
+      apply: (e, store) => {
         const order = store.get('orders', { order_id: e.streamId });
         if (order === undefined || order.status !== 'placed') return;
         store.upsert('orders', { ...order, status: 'cancelled' });
@@ -90,7 +89,7 @@ export const orderTotalsV1 = defineProjection({
     },
     OrderShipped: {
       keys: (e) => [{ table: 'orders', key: { order_id: e.streamId } }],
-      apply: (e: ProjectionEvent<DataOf<typeof OrderShipped>>, store) => {
+      apply: (e, store) => {
         store.patch('orders', { order_id: e.streamId }, (o) =>
           o.status === 'placed' ? { ...o, status: 'shipped' } : o,
         );

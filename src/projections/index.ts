@@ -2,6 +2,13 @@
 
 // Defining projections and reactors (what projections/ imports).
 export { defineProjection } from './defineProjection.ts';
+export {
+  defineProjectionOf,
+  type EventOf,
+  type HandlersOf,
+  type TypedProjectionInput,
+} from './defineProjectionOf.ts';
+export { loadProjections, type LoadProjectionsOptions } from './loadProjections.ts';
 export type {
   BatchStore,
   ColumnSpec,

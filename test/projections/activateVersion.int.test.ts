@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerDirectoryV1, customerDirectoryV2 } from '../../projections/index.ts';
+import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
+import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { isProjectionistError, ProjectionistError } from '../../src/errors/index.ts';
 import {
   activateVersion,

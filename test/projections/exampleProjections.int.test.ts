@@ -1,11 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contractRegistry } from '../../events/index.ts';
-import {
-  customerDirectoryV1,
-  customerDirectoryV2,
-  dailyRevenueV1,
-  orderTotalsV1,
-} from '../../projections/index.ts';
+import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
+import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
+import { dailyRevenueV1 } from '../../projections/daily-revenue/v1.ts';
+import { orderTotalsV1 } from '../../projections/order-totals/v1.ts';
 import {
   contractsDecoder,
   projectionTestKit,

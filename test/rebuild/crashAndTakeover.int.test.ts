@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customerDirectoryV2 } from '../../projections/index.ts';
+import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { highWatermarks } from '../../src/log/index.ts';
 import { replayProjection } from '../../src/projections/index.ts';
 import { appendAll } from '../projections/support/appendAll.ts';

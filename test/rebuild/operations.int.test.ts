@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customerDirectoryV1, customerDirectoryV2 } from '../../projections/index.ts';
+import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
+import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { isProjectionistError } from '../../src/errors/index.ts';
 import { highWatermarks, offsetDistance } from '../../src/log/index.ts';
 import { readCheckpoints, replayProjection } from '../../src/projections/index.ts';

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customerDirectoryV1, customerDirectoryV2 } from '../../projections/index.ts';
+import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
+import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { Appender, highWatermarks, offsetDistance, type OffsetVector } from '../../src/log/index.ts';
 import { readCheckpoints, replayProjection } from '../../src/projections/index.ts';
 import { eventually } from '../harness/testEnv.ts';
