@@ -1,3 +1,4 @@
+import { engineDefaults } from '../config/index.ts';
 import {
   TransactionalConsumer,
   highWatermarks,
@@ -87,7 +88,9 @@ export class CommandWorker {
   ): Promise<void> {
     const { client, store } = this.#options;
     const target = await highWatermarks({ client, topic: client.topics.events });
-    await store.waitFor(target, { timeoutMs: this.#options.catchUpTimeoutMs ?? 60_000 });
+    await store.waitFor(target, {
+      timeoutMs: this.#options.catchUpTimeoutMs ?? engineDefaults.commands.catchUpTimeoutMs,
+    });
     const memory = new PartitionMemory();
     this.#partitions.set(partition, memory);
     const waiting = await store.loadWaiting(partition);
@@ -152,7 +155,9 @@ export class CommandWorker {
       if (!memory.states.has(p.command.streamId)) streams.add(p.command.streamId);
     }
     if (memory.mustReach !== undefined && (ids.size > 0 || streams.size > 0)) {
-      await store.waitFor(memory.mustReach, { timeoutMs: this.#options.catchUpTimeoutMs ?? 60_000 });
+      await store.waitFor(memory.mustReach, {
+        timeoutMs: this.#options.catchUpTimeoutMs ?? engineDefaults.commands.catchUpTimeoutMs,
+      });
       memory.mustReach = undefined;
     }
     const [known, loaded, parked] = await Promise.all([

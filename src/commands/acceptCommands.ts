@@ -1,3 +1,4 @@
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import {
   brokerSends,
@@ -41,7 +42,7 @@ export const commandIssues = (catalog: CommandCatalog, command: CommandRequest, 
   }
 };
 
-const sendTimeoutMs = 10_000;
+const { sendTimeoutMs } = engineDefaults.commands;
 
 /**
  * Validates every command against its contract, then puts them durably on the commands topic

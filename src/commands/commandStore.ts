@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector } from '../log/index.ts';
 import {
@@ -205,7 +206,7 @@ export const createCommandStore = (options: {
     },
 
     waitFor: async (target, waitOptions = {}) => {
-      const deadline = Date.now() + (waitOptions.timeoutMs ?? 60_000);
+      const deadline = Date.now() + (waitOptions.timeoutMs ?? engineDefaults.commands.catchUpTimeoutMs);
       for (let pause = 5; ; pause = Math.min(100, pause * 2)) {
         const at = await readCheckpoints({ db: pool, name: definition.name, version: definition.version });
         if (reached(at, target)) return;

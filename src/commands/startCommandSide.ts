@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import type { Health } from '../health/index.ts';
 import type { LogClient } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
@@ -37,7 +38,7 @@ export const startCommandSide = async (options: {
     client: log,
     definition: store.definition,
     decode: commandStateDecoder(catalog),
-    leaseTtlMs: options.leaseTtlMs ?? 10_000,
+    leaseTtlMs: options.leaseTtlMs ?? engineDefaults.leases.commandStateTtlMs,
     // Deciders and `GET /commands/:id` wait on it: flush at once when the log is quiet.
     limits: { maxDelayMs: 5 },
     logger,

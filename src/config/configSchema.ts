@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { engineDefaults } from './engineDefaults.ts';
 
 const integer = (min: number, max: number) =>
   z
@@ -87,7 +88,9 @@ export const configSchema = z.object({
   /** Retire a standby version after this long, in hours. Default none: only on the operator's word. */
   PROJECTIONIST_RETIRE_AFTER_HOURS: integer(1, 100_000).optional(),
   /** Consumer session timeout of the command workers: how soon a dead worker's partitions move. Default 30000 ms (broker minimum 6000). */
-  PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS: integer(1_000, 3_600_000).default(30_000),
+  PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS: integer(1_000, 3_600_000).default(
+    engineDefaults.log.sessionTimeoutMs,
+  ),
   /** Time to live of this process's leases (projection versions, the command state): how soon another instance takes over from a dead one. Default: the engine's (30000 ms for projection versions, 10000 ms for the command state). */
   PROJECTIONIST_LEASE_TTL_MS: integer(1_000, 3_600_000).optional(),
   /** SIGTERM: how long the drain (readiness 503, workers finish their batch, connections close) may take before the process exits 1. Default 15000 ms. */

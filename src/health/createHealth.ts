@@ -1,3 +1,4 @@
+import { engineDefaults } from '../config/index.ts';
 import type { Logger } from '../logger/index.ts';
 
 /** What a component says of itself. */
@@ -50,7 +51,7 @@ const withTimeout = async (probe: Probe, timeoutMs: number): Promise<void> => {
 export const createHealth = (options: { logger?: Logger; probeTimeoutMs?: number } = {}): Health => {
   const components = new Map<string, ComponentReport>();
   const probes = new Map<string, Probe>();
-  const timeoutMs = options.probeTimeoutMs ?? 2_000;
+  const timeoutMs = options.probeTimeoutMs ?? engineDefaults.health.probeTimeoutMs;
   let draining = false;
 
   const report = (component: string, state: ComponentState) => {

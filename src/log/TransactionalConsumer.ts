@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { backoffDelay, engineDefaults } from '../config/index.ts';
 import { TransactionalAppender, type LogTransaction } from './Appender.ts';
 import type { LogClient } from './LogClient.ts';
 import type { LogRecord } from './readLog.ts';
@@ -76,8 +77,11 @@ export class TransactionalConsumer {
     this.#consumer = options.client.kafka.consumer({
       groupId: options.groupId,
       readUncommitted: false,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+      sessionTimeout: options.sessionTimeoutMs ?? engineDefaults.log.sessionTimeoutMs,
+      heartbeatInterval: Math.min(
+        3_000,
+        Math.floor((options.sessionTimeoutMs ?? engineDefaults.log.sessionTimeoutMs) / 3),
+      ),
       maxWaitTimeInMs: 100,
       retry: { retries: 10 },
     });
@@ -130,8 +134,11 @@ export class TransactionalConsumer {
 
   #restartLater(): void {
     if (this.#stopping) return;
-    const { minMs = 500, maxMs = 30_000 } = this.#options.restartBackoff ?? {};
-    const delay = Math.min(maxMs, minMs * 2 ** Math.min(this.#crashes, 16));
+    const delay = backoffDelay({
+      backoff: this.#options.restartBackoff,
+      defaults: engineDefaults.log.restartBackoff,
+      failures: Math.min(this.#crashes, 16),
+    });
     this.#crashes++;
     this.#options.client.logger.warn(
       { groupId: this.#options.groupId, delayMs: delay, crashes: this.#crashes },

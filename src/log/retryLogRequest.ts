@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 
 /** Broker answers that mean "not yet": a topic or partition the broker does not serve yet. */
@@ -38,8 +39,12 @@ export const retryLogRequest = async <T>(
   request: () => Promise<T>,
   options: { timeoutMs?: number } = {},
 ): Promise<T> => {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+  const deadline = Date.now() + (options.timeoutMs ?? engineDefaults.log.requestTimeoutMs);
+  for (
+    let delay: number = engineDefaults.log.requestBackoff.minMs;
+    ;
+    delay = Math.min(delay * 2, engineDefaults.log.requestBackoff.maxMs)
+  ) {
     try {
       return await request();
     } catch (error) {

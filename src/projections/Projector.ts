@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { backoffDelay, engineDefaults } from '../config/index.ts';
 import { isProjectionistError, type ProjectionistError } from '../errors/index.ts';
 import { highWatermarks, type LogClient } from '../log/index.ts';
 import { scoped, type Logger } from '../logger/index.ts';
@@ -124,7 +125,7 @@ export class Projector {
           name,
           version,
           holder: this.#holder,
-          ttlMs: this.#options.leaseTtlMs ?? 30_000,
+          ttlMs: this.#options.leaseTtlMs ?? engineDefaults.leases.versionTtlMs,
           signal,
           onWait: () =>
             this.events.emit('projector:waiting-for-lease', { name, version, holder: this.#holder }),
@@ -154,8 +155,11 @@ export class Projector {
           this.events.emit('projector:lease-lost', { name, version });
           continue;
         }
-        const minMs = this.#options.retry?.minMs ?? 200;
-        const retryInMs = Math.min(this.#options.retry?.maxMs ?? 10_000, minMs * 2 ** failures++);
+        const retryInMs = backoffDelay({
+          backoff: this.#options.retry,
+          defaults: engineDefaults.projector.retry,
+          failures: failures++,
+        });
         this.#state = { status: 'retrying', error };
         this.#logger?.warn({ err: error, retryInMs }, 'projector fault; resuming from checkpoints');
         this.events.emit('projector:error', { name, version, error, retryInMs });
@@ -251,8 +255,8 @@ export class Projector {
   async #watchParked(done: AbortController, signal: AbortSignal): Promise<RetryScope | undefined> {
     const { pool, definition } = this.#options;
     const { name, version } = definition;
-    const pollMs = this.#options.parkedPollMs ?? 2_000;
-    const retryMs = this.#options.parkedRetryMs ?? 30_000;
+    const pollMs = this.#options.parkedPollMs ?? engineDefaults.projector.parkedPollMs;
+    const retryMs = this.#options.parkedRetryMs ?? engineDefaults.projector.parkedRetryMs;
     // Counted from the start of this tail: it starts after every retry.
     const since = performance.now();
     const stop = AbortSignal.any([signal, done.signal]);
@@ -274,7 +278,7 @@ export class Projector {
     signal: AbortSignal,
   ): Promise<boolean> {
     const { name, version } = this.#options.definition;
-    const retryAfterMs = this.#options.waitRetryMs ?? 5_000;
+    const retryAfterMs = this.#options.waitRetryMs ?? engineDefaults.projector.waitRetryMs;
     this.#logger?.warn(
       { partition: position.partition, offset: position.offset.toString(), reason },
       'waiting for newer code',

@@ -1,3 +1,4 @@
+import { backoffDelay, engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
@@ -61,8 +62,7 @@ export class ReactorRunner {
   }
 
   #backoff(failures: number): number {
-    const { minMs = 200, maxMs = 30_000 } = this.#options.retry ?? {};
-    return Math.min(maxMs, minMs * 2 ** failures);
+    return backoffDelay({ backoff: this.#options.retry, defaults: engineDefaults.reactor.retry, failures });
   }
 
   async #save(lease: Lease, positions: ReadonlyMap<number, bigint>): Promise<void> {
@@ -86,7 +86,7 @@ export class ReactorRunner {
           name: this.#key,
           version: 0,
           holder: this.#options.holder ?? defaultHolder(),
-          ttlMs: this.#options.leaseTtlMs ?? 30_000,
+          ttlMs: this.#options.leaseTtlMs ?? engineDefaults.leases.versionTtlMs,
           signal,
         });
         stopRenewing = keepLeaseAlive({ db: pool, lease, onLost: () => lost.abort() });

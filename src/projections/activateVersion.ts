@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { findLockBlockers, findLockHolders, type LockBlocker } from './findLockBlockers.ts';
 import { inTransaction } from './inTransaction.ts';
@@ -181,8 +182,8 @@ export const activateVersion = async (options: {
   /** Run in every attempt, under the locks, before anything changes; its refusal ends the switch. */
   decide?: ActivationDecision;
 }): Promise<Activation> => {
-  const lockTimeoutMs = options.lockTimeoutMs ?? 100;
-  const maxWaitMs = options.maxWaitMs ?? 5_000;
+  const lockTimeoutMs = options.lockTimeoutMs ?? engineDefaults.cutover.lockTimeoutMs;
+  const maxWaitMs = options.maxWaitMs ?? engineDefaults.cutover.maxWaitMs;
   const started = performance.now();
   let seen: readonly LockBlocker[] = [];
   let longestMs = 0;

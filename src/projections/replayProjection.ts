@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError, isProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import { acquireLease, keepLeaseAlive, releaseLease, type Lease } from './acquireLease.ts';
@@ -65,7 +66,7 @@ export const replayProjection = async (options: {
       name,
       version,
       holder: options.holder ?? defaultHolder(),
-      ttlMs: options.leaseTtlMs ?? 30_000,
+      ttlMs: options.leaseTtlMs ?? engineDefaults.leases.versionTtlMs,
     }));
   if (lease === undefined)
     throw new ProjectionistError('PRJ_LEASE_HELD', `another process holds the lease of ${name} v${version}`);
@@ -78,7 +79,7 @@ export const replayProjection = async (options: {
   );
   try {
     await createTables({ db: pool, definition });
-    const limits = { ...defaultBatchLimits, maxDelayMs: 1_000, ...options.limits };
+    const limits = { ...defaultBatchLimits, maxDelayMs: engineDefaults.replayMaxDelayMs, ...options.limits };
     await retryParked({
       pool,
       definition,
@@ -120,7 +121,7 @@ export const replayProjection = async (options: {
         return { status: 'reached', positions: outcome.positions, tookMs };
       }
       if (outcome.status === 'stopped') return { status: 'stopped', positions: outcome.positions, tookMs };
-      const retryAfterMs = options.waitRetryMs ?? 5_000;
+      const retryAfterMs = options.waitRetryMs ?? engineDefaults.projector.waitRetryMs;
       emitter.emit('projector:waiting', {
         name,
         version,

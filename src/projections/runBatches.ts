@@ -1,3 +1,4 @@
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { LogBatch, LogRecord, OffsetVector, Position } from '../log/index.ts';
 import {
@@ -36,12 +37,7 @@ export type BatchLimits = {
   readonly copyThreshold: number;
 };
 
-export const defaultBatchLimits = {
-  maxRows: 50_000,
-  maxEvents: 20_000,
-  maxDelayMs: 100,
-  copyThreshold: 1_000,
-} as const satisfies BatchLimits;
+export const defaultBatchLimits: BatchLimits = engineDefaults.batchLimits;
 
 /** Everything one flush writes besides the checkpoints. */
 export type BatchChanges = {

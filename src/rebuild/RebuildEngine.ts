@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import { isProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import { scoped, type Logger } from '../logger/index.ts';
@@ -158,7 +159,7 @@ export class RebuildEngine {
       if (!this.#stopped)
         this.#timer = setTimeout(() => {
           this.#ticking = this.#tick();
-        }, this.#options.pollMs ?? 1_000);
+        }, this.#options.pollMs ?? engineDefaults.rebuild.registryPollMs);
     }
   }
 
@@ -210,7 +211,7 @@ export class RebuildEngine {
       definition,
       decode: this.#options.decode,
       holder: this.holder,
-      leaseTtlMs: this.#options.leaseTtlMs ?? 30_000,
+      leaseTtlMs: this.#options.leaseTtlMs ?? engineDefaults.leases.versionTtlMs,
       events: this.events,
       onCaughtUp: (positions) => this.#caughtUp(definition, positions),
       ...(this.#options.limits === undefined ? {} : { limits: this.#options.limits }),
@@ -281,7 +282,10 @@ export class RebuildEngine {
         this.#logger?.info({ name, from: active, to: version }, 'cut over');
       })
       .catch((error: unknown) => {
-        this.#nextCutover.set(key, performance.now() + (this.#options.autoCutoverRetryMs ?? 30_000));
+        this.#nextCutover.set(
+          key,
+          performance.now() + (this.#options.autoCutoverRetryMs ?? engineDefaults.rebuild.autoCutoverRetryMs),
+        );
         if (isProjectionistError(error)) {
           this.#logger?.warn({ err: error, name, version }, 'automatic cutover refused');
           this.events.emit('cutover:refused', { name, version, error });

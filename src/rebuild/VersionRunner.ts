@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { backoffDelay, engineDefaults } from '../config/index.ts';
 import { isProjectionistError, type ProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
@@ -125,8 +126,11 @@ export class VersionRunner {
           return;
         }
         if (isProjectionistError(error, 'PRJ_LEASE_LOST')) continue;
-        const minMs = this.#options.retry?.minMs ?? 200;
-        const retryInMs = Math.min(this.#options.retry?.maxMs ?? 10_000, minMs * 2 ** failures++);
+        const retryInMs = backoffDelay({
+          backoff: this.#options.retry,
+          defaults: engineDefaults.projector.retry,
+          failures: failures++,
+        });
         logger?.warn({ err: error, retryInMs }, 'rebuild fault; resuming from checkpoints');
         events.emit('rebuild:error', { name, version, error, retryInMs });
         await sleep(retryInMs, undefined, { signal }).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { engineDefaults } from '../config/index.ts';
 import type { OffsetVector } from '../log/index.ts';
 
 export type Progress = {
@@ -21,7 +22,7 @@ export const createProgressMeter = (options: {
 }): { readonly total: bigint; measure(positions: OffsetVector): Progress } => {
   const { target } = options;
   const now = options.now ?? (() => performance.now());
-  const windowMs = options.windowMs ?? 10_000;
+  const windowMs = options.windowMs ?? engineDefaults.rebuild.progressWindowMs;
   const total = [...target.values()].reduce((a, b) => a + b, 0n);
   const samples: { at: number; applied: bigint }[] = [];
   return {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { inTransaction, quoteIdentifier, setVersionState, versionSchemaName } from '../projections/index.ts';
 import { lockVersion } from './lockVersion.ts';
@@ -34,7 +35,7 @@ export const retire = async (options: {
   const schema = versionSchemaName(name, version);
   await inTransaction(pool, async (client) => {
     await client.query(`select set_config('lock_timeout', $1, true)`, [
-      `${options.lockTimeoutMs ?? 5_000}ms`,
+      `${options.lockTimeoutMs ?? engineDefaults.rebuild.retireLockTimeoutMs}ms`,
     ]);
     // The projection row's lock: no cutover to this version can commit meanwhile.
     const { status, active } = await lockVersion(client, name, version);

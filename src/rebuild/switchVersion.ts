@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { offsetVectorToJson, type LogClient } from '../log/index.ts';
 import { activateVersion, type Activation, type ProjectionDefinition } from '../projections/index.ts';
@@ -75,7 +76,7 @@ export const switchVersion = async (
     client,
     name,
     version,
-    waitMs: options.catchUpWaitMs ?? 2_000,
+    waitMs: options.catchUpWaitMs ?? engineDefaults.rebuild.catchUpWaitMs,
   });
   if (!catchUp.caughtUp)
     throw new ProjectionistError(

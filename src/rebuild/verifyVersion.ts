@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { offsetVectorToJson, type OffsetVector } from '../log/index.ts';
 import { readCheckpoints, type ProjectionDefinition } from '../projections/index.ts';
@@ -80,7 +81,7 @@ export const verifyVersion = async (options: {
     });
   const base = options.against ?? row.active_version;
   const against = base === null || base === version ? null : base;
-  const deadline = performance.now() + (options.alignWaitMs ?? 2_000);
+  const deadline = performance.now() + (options.alignWaitMs ?? engineDefaults.rebuild.alignWaitMs);
   for (;;) {
     const verification = await inSnapshot(pool, async (client) => {
       const positions = await readCheckpoints({ db: client, name, version });

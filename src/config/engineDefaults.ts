@@ -1,0 +1,111 @@
+/** From `minMs` after the first failure, doubling on each one after, to at most `maxMs`. */
+export type Backoff = { readonly minMs: number; readonly maxMs: number };
+
+export type EngineDefaults = {
+  readonly leases: {
+    /** Time to live of a projection version's (or a reactor's) lease after its last renewal, in ms. */
+    readonly versionTtlMs: number;
+    /** Time to live of the command state's lease, in ms: deciders wait on it, so another takes over sooner. */
+    readonly commandStateTtlMs: number;
+  };
+  readonly projector: {
+    /** Backoff of a projector or a rebuild after a fault a retry may fix. */
+    readonly retry: Backoff;
+    /** Pause before retrying an event newer than this code (where events are not parked), in ms. */
+    readonly waitRetryMs: number;
+    /** How often a tail looks for parked events an operator asked to retry, in ms. */
+    readonly parkedPollMs: number;
+    /** How often a tail retries parked events that wait for a newer version, in ms. */
+    readonly parkedRetryMs: number;
+  };
+  readonly reactor: {
+    /** Backoff of a reactor after a failed handler or a fault. */
+    readonly retry: Backoff;
+  };
+  readonly batchLimits: {
+    /** Rows held in memory; reaching it flushes and empties the cache. */
+    readonly maxRows: number;
+    /** Records read before a flush. */
+    readonly maxEvents: number;
+    /** Longest an applied event waits for its flush while the log is quiet, in ms. */
+    readonly maxDelayMs: number;
+    /** Rows of one table from which a flush uses COPY rather than one unnest() statement. */
+    readonly copyThreshold: number;
+  };
+  /** `maxDelayMs` of a replay (a build or a catch-up), which reads history rather than a quiet log. */
+  readonly replayMaxDelayMs: number;
+  readonly rebuild: {
+    /** How often the rebuild engine reads the registry for operators' changes, in ms. */
+    readonly registryPollMs: number;
+    /** After a refused automatic cutover, the next try, in ms. */
+    readonly autoCutoverRetryMs: number;
+    /** How long a switch waits for the version to reach the head of the log, in ms. */
+    readonly catchUpWaitMs: number;
+    /** How long a verification waits for both versions to stand at the same positions, in ms. */
+    readonly alignWaitMs: number;
+    /** lock_timeout of a retirement: how long it waits for a flush or a reader of the tables, in ms. */
+    readonly retireLockTimeoutMs: number;
+    /** Window of the rate (and so the time left) of a build's progress, in ms. */
+    readonly progressWindowMs: number;
+  };
+  readonly cutover: {
+    /** lock_timeout of each attempt to take a switch's locks, in ms. */
+    readonly lockTimeoutMs: number;
+    /** Bound on all the attempts of one switch, in ms. */
+    readonly maxWaitMs: number;
+  };
+  readonly commands: {
+    /** How long a decider waits for the command state to reach what it must have seen, in ms. */
+    readonly catchUpTimeoutMs: number;
+    /** How long the intake waits for Kafka to take a request's commands before it answers 503, in ms. */
+    readonly sendTimeoutMs: number;
+  };
+  readonly log: {
+    /** Consumer session timeout: how soon a dead consumer's partitions move, in ms. */
+    readonly sessionTimeoutMs: number;
+    /** Backoff of a consumer's restarts after a crash kafkajs does not restart from. */
+    readonly restartBackoff: Backoff;
+    /** How long an admin or metadata request retries transient broker answers, in ms. */
+    readonly requestTimeoutMs: number;
+    /** Backoff between those retries. */
+    readonly requestBackoff: Backoff;
+  };
+  readonly health: {
+    /** How long a readiness probe may take before it counts as down, in ms. */
+    readonly probeTimeoutMs: number;
+  };
+};
+
+/**
+ * The engine's defaults, in one place: every option of the engine's parts that a caller may leave
+ * out falls back to the value here. The environment (configSchema) overrides some of them.
+ */
+export const engineDefaults = {
+  leases: { versionTtlMs: 30_000, commandStateTtlMs: 10_000 },
+  projector: {
+    retry: { minMs: 200, maxMs: 10_000 },
+    waitRetryMs: 5_000,
+    parkedPollMs: 2_000,
+    parkedRetryMs: 30_000,
+  },
+  reactor: { retry: { minMs: 200, maxMs: 30_000 } },
+  batchLimits: { maxRows: 50_000, maxEvents: 20_000, maxDelayMs: 100, copyThreshold: 1_000 },
+  replayMaxDelayMs: 1_000,
+  rebuild: {
+    registryPollMs: 1_000,
+    autoCutoverRetryMs: 30_000,
+    catchUpWaitMs: 2_000,
+    alignWaitMs: 2_000,
+    retireLockTimeoutMs: 5_000,
+    progressWindowMs: 10_000,
+  },
+  cutover: { lockTimeoutMs: 100, maxWaitMs: 5_000 },
+  commands: { catchUpTimeoutMs: 60_000, sendTimeoutMs: 10_000 },
+  log: {
+    sessionTimeoutMs: 30_000,
+    restartBackoff: { minMs: 500, maxMs: 30_000 },
+    requestTimeoutMs: 30_000,
+    requestBackoff: { minMs: 100, maxMs: 2_000 },
+  },
+  health: { probeTimeoutMs: 2_000 },
+} as const satisfies EngineDefaults;
