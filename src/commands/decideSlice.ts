@@ -148,6 +148,11 @@ export const createSliceWork = (options: {
         rejected: `the decider failed: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
+    // A decider handed a state it does not know (a stream id that holds another aggregate) may
+    // answer nothing; that is a rejection, never a slice that fails and wedges its partition.
+    const answer = decision as Partial<Record<'events' | 'rejected', unknown>> | null | undefined;
+    if (typeof answer?.rejected !== 'string' && !Array.isArray(answer?.events))
+      decision = { rejected: `the decider of ${command.type} answered no decision for this stream's state` };
     const base = { commandId: command.eventId, commandType: command.type };
     if ('rejected' in decision) {
       outcome(command, { ...base, status: 'rejected', reason: decision.rejected });
