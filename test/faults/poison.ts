@@ -170,7 +170,7 @@ export const poison: Scenario = {
       const topicIds: string[] = [];
       const envelope = (body: CommandBody) => {
         topicIds.push(body.id);
-        return asEnvelope(body as unknown as Record<string, unknown>);
+        return asEnvelope(body);
       };
       const handMade = [
         envelope(withPayload({ firstName: 'A\u0000da' })),
