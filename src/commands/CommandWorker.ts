@@ -174,12 +174,7 @@ export class CommandWorker {
         isDecided: (id) => memory.decided.has(id) || known.has(id),
         isHeld: (id) => memory.heldIds.has(id) && !known.has(id),
         heldBy: (stream) => memory.held.get(stream),
-        stateOf: (stream, aggregate) =>
-          memory.states.has(stream)
-            ? memory.states.get(stream)
-            : loaded.has(stream)
-              ? loaded.get(stream)
-              : catalog.initialState(aggregate),
+        stateOf: (stream) => memory.states.get(stream) ?? loaded.get(stream),
         // A stream this worker decided on since it took the partition is known whole in memory.
         incomplete: (stream) => (memory.states.has(stream) ? undefined : parked.get(stream)),
       },

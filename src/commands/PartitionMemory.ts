@@ -1,5 +1,5 @@
 import type { OffsetVector, Position } from '../log/index.ts';
-import type { WaitingCommand } from './commandStore.ts';
+import type { StreamState, WaitingCommand } from './commandStore.ts';
 import type { SliceDecisions } from './decideSlice.ts';
 
 const stateLimit = 20_000;
@@ -13,7 +13,7 @@ const decidedLimit = 200_000;
  * waits until the projection has caught up with everything it wrote.
  */
 export class PartitionMemory {
-  readonly states = new Map<string, unknown>();
+  readonly states = new Map<string, StreamState>();
   readonly decided = new Set<string>();
   readonly held = new Map<string, { commandId: string; reason: string }>();
   readonly heldIds = new Set<string>();

@@ -34,6 +34,9 @@ export type StoredOutcome = {
   | { readonly status: 'rejected' | 'waiting' | 'dead-lettered'; readonly reason: string }
 );
 
+/** A stream's aggregate (the kind of thing it is) and its state, folded from its events. */
+export type StreamState = { readonly aggregate: string; readonly state: unknown };
+
 /** A command held for its stream, as the projection last recorded it. */
 export type WaitingCommand = {
   readonly commandId: string;
@@ -54,7 +57,8 @@ export type CommandStore = {
   recordAccepted(commands: readonly { id: string; streamId: string; type: string }[]): Promise<void>;
   /** Which of these commands have a decision (applied or rejected). */
   decidedAmong(commandIds: readonly string[]): Promise<Set<string>>;
-  loadStreamStates(streamIds: readonly string[]): Promise<Map<string, unknown>>;
+  /** Each stream's aggregate and folded state, for the streams that have one. */
+  loadStreamStates(streamIds: readonly string[]): Promise<Map<string, StreamState>>;
   /**
    * Which of these streams hold an event the command-state projection parked (newer than its
    * writer's code, or one its fold failed on): their stored state is incomplete. Answers each
@@ -168,11 +172,11 @@ export const createCommandStore = (options: {
 
     loadStreamStates: async (streamIds) => {
       if (streamIds.length === 0) return new Map();
-      const result = await pool.query<{ stream_id: string; state: unknown }>(
-        `select stream_id, state from ${streams} where stream_id = any($1::text[])`,
+      const result = await pool.query<{ stream_id: string; aggregate: string; state: unknown }>(
+        `select stream_id, aggregate, state from ${streams} where stream_id = any($1::text[])`,
         [streamIds],
       );
-      return new Map(result.rows.map((r) => [r.stream_id, r.state]));
+      return new Map(result.rows.map((r) => [r.stream_id, { aggregate: r.aggregate, state: r.state }]));
     },
 
     parkedAmong: async (streamIds) => {

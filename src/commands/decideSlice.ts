@@ -7,7 +7,7 @@ import {
 } from '../log/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import { commandOutcomeType, type CommandOutcome, type HeldCommand } from './commandOutcome.ts';
-import type { WaitingCommand } from './commandStore.ts';
+import type { StreamState, WaitingCommand } from './commandStore.ts';
 import { deadLetterRecord } from './deadLetterRecord.ts';
 import type { ParsedCommand } from './parseCommandRecord.ts';
 
@@ -19,7 +19,8 @@ export type SliceMemory = {
   isHeld(commandId: string): boolean;
   /** The first held command of a stream: later ones queue behind it. */
   heldBy(streamId: string): { readonly commandId: string; readonly reason: string } | undefined;
-  stateOf(streamId: string, aggregate: string): unknown;
+  /** The stream's aggregate and state, when it has events. */
+  stateOf(streamId: string): StreamState | undefined;
   /** Why the stream's state cannot be trusted yet (the projection parked one of its events), if so. */
   incomplete(streamId: string): string | undefined;
 };
@@ -33,7 +34,7 @@ export type SliceDecisions = {
   /** Command ids decided (applied or rejected). */
   readonly decided: string[];
   /** Stream states after the slice, for the streams it changed. */
-  readonly states: Map<string, unknown>;
+  readonly states: Map<string, StreamState>;
   /** Streams now held, by their first held command; and every command id held. */
   readonly held: Map<string, { commandId: string; reason: string }>;
   readonly heldIds: string[];
@@ -48,6 +49,15 @@ export type SliceDecisions = {
     held: number;
   };
 };
+
+/** A decision as it may come back from a decider handed a state it did not expect: checked, not trusted. */
+type DeciderAnswer =
+  | {
+      readonly events?: readonly { readonly type: string; readonly data: unknown }[];
+      readonly rejected?: unknown;
+    }
+  | null
+  | undefined;
 
 const outcomeEnvelope = (command: HeldCommand, outcome: CommandOutcome): Envelope =>
   createEnvelope({
@@ -136,42 +146,51 @@ export const createSliceWork = (options: {
   const decide = (command: HeldCommand, value: unknown) => {
     decidedHere.add(command.eventId);
     result.decided.push(command.eventId);
-    const aggregate = catalog.aggregateOf(command.type);
-    const before = result.states.has(command.streamId)
-      ? result.states.get(command.streamId)
-      : memory.stateOf(command.streamId, aggregate);
-    let decision;
-    try {
-      decision = catalog.decide(command.type, value, before);
-    } catch (error) {
-      decision = {
-        rejected: `the decider failed: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    }
-    // A decider handed a state it does not know (a stream id that holds another aggregate) may
-    // answer nothing; that is a rejection, never a slice that fails and wedges its partition.
-    const answer = decision as Partial<Record<'events' | 'rejected', unknown>> | null | undefined;
-    if (typeof answer?.rejected !== 'string' && !Array.isArray(answer?.events))
-      decision = { rejected: `the decider of ${command.type} answered no decision for this stream's state` };
     const base = { commandId: command.eventId, commandType: command.type };
-    if ('rejected' in decision) {
-      outcome(command, { ...base, status: 'rejected', reason: decision.rejected });
+    const reject = (reason: string) => {
+      outcome(command, { ...base, status: 'rejected', reason });
       result.counts.rejected++;
+    };
+    const aggregate = catalog.aggregateOf(command.type);
+    const known = result.states.get(command.streamId) ?? memory.stateOf(command.streamId);
+    // A stream is one kind of thing: a payment command on a customer's stream would be decided on
+    // the wrong state (and could append payment events to a customer).
+    if (known !== undefined && known.aggregate !== aggregate) {
+      reject(
+        `stream ${command.streamId} is a ${known.aggregate} stream; ${command.type} acts on ${aggregate} streams`,
+      );
       return;
     }
+    const before = known === undefined ? catalog.initialState(aggregate) : known.state;
+    let events: Envelope[];
     let state = before;
-    const events = decision.events.map((e) => {
-      state = catalog.evolve(aggregate, state, e);
-      return createEnvelope({
-        type: e.type,
-        version: catalog.latestEventVersion(e.type),
-        streamId: command.streamId,
-        data: e.data,
-        causationId: command.eventId,
-        correlationId: command.correlationId ?? command.eventId,
+    try {
+      const decision = catalog.decide(command.type, value, before) as DeciderAnswer;
+      if (typeof decision?.rejected === 'string') {
+        reject(decision.rejected);
+        return;
+      }
+      if (!Array.isArray(decision?.events)) {
+        reject(`the decider of ${command.type} answered no decision for this stream's state`);
+        return;
+      }
+      events = decision.events.map((e: { type: string; data: unknown }) => {
+        state = catalog.evolve(aggregate, state, e);
+        return createEnvelope({
+          type: e.type,
+          version: catalog.latestEventVersion(e.type),
+          streamId: command.streamId,
+          data: e.data,
+          causationId: command.eventId,
+          correlationId: command.correlationId ?? command.eventId,
+        });
       });
-    });
-    result.states.set(command.streamId, state);
+    } catch (error) {
+      // A decider or fold that throws is a bug in the contracts, never a wedged partition.
+      reject(`the decider failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    result.states.set(command.streamId, { aggregate, state });
     result.appends.push(...events);
     outcome(command, { ...base, status: 'applied', eventIds: events.map((e) => e.eventId) });
     result.counts.applied++;

@@ -11,6 +11,7 @@ export {
   commandSchemaName,
   type CommandStore,
   type StoredOutcome,
+  type StreamState,
   type WaitingCommand,
 } from './commandStore.ts';
 export { commandOutcomeType, type CommandOutcome, type HeldCommand } from './commandOutcome.ts';

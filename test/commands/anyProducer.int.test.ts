@@ -229,7 +229,7 @@ describe('commands from any producer, on any number of instances', () => {
     }
     const stored = await eventually(async () => {
       const rows = await a.store.loadStreamStates(payments);
-      return payments.every((p) => JSON.stringify(rows.get(p)) === JSON.stringify(folded.get(p)))
+      return payments.every((p) => JSON.stringify(rows.get(p)?.state) === JSON.stringify(folded.get(p)))
         ? rows
         : undefined;
     });
