@@ -1,4 +1,5 @@
-import { Partitioners, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
+import type { Producer, RecordMetadata, Transaction } from 'kafkajs';
+import { Partitioners } from './kafkajs.ts';
 import { brokerSends } from './brokerSends.ts';
 import { encodeEnvelope, type EncodedRecord } from './codec.ts';
 import type { Envelope } from './envelope.ts';

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import type { Admin, Kafka as KafkaClient, LogEntry } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { guardRequestQueue } from './guardRequestQueue.ts';
@@ -31,7 +32,7 @@ const bridge = (logger: Logger) => () => (entry: LogEntry) => {
  * a lifecycle: open it once per process, close it at shutdown. The only holder of kafkajs.
  */
 export class LogClient {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly topics: TopicNames;
   readonly prefix: string;
   readonly logger: Logger;

@@ -1,4 +1,5 @@
-import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import type { PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol } from './kafkajs.ts';
 
 /**
  * kafkajs has no manual assignment. A reader joins a group of its own (one member) and this

@@ -1,4 +1,4 @@
-import { Partitioners } from 'kafkajs';
+import { Partitioners } from './kafkajs.ts';
 
 const defaultPartitioner = Partitioners.DefaultPartitioner();
 
