@@ -12,6 +12,7 @@ import { healthRoutes, type Readiness } from './healthRoutes.ts';
 import { adminRoutes, type AdminRoutesOptions } from './adminRoutes.ts';
 import { countRequests, metricsRoutes, type RequestCounts } from './metricsRoutes.ts';
 import { projectionRoutes, type ProjectionRoutesOptions } from './projectionRoutes.ts';
+import { drainOversizedBodies } from './drainOversizedBodies.ts';
 import { problemHandler, problemOf, sendProblem } from './problem.ts';
 
 export type AppOptions = {
@@ -52,6 +53,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   const requests: RequestCounts = new Map();
   countRequests(app as unknown as FastifyInstance, requests);
   app.setErrorHandler(problemHandler(options.logger));
+  drainOversizedBodies(app as unknown as FastifyInstance, options.bodyLimit);
   // Only JSON bodies: text/plain is answered 415 like any other type, not parsed as a string.
   app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((request, reply) =>
