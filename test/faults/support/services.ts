@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import { faultEnv } from './faultEnv.ts';
 
 /** Runs a command to its end; rejects with its output when it fails. */
-const run = (command: string, args: readonly string[], env: Record<string, string> = {}) =>
+const run = (
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd: string = faultEnv.root,
+) =>
   new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: faultEnv.root,
+      cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -36,7 +41,8 @@ export const startBroker = () => run('bash', ['scripts/services', 'start'], brok
 const pgCtl = (args: readonly string[]) => {
   const full = [faultEnv.pgCtl, '-D', faultEnv.pgData, '-l', join(faultEnv.pgData, 'log'), ...args];
   return process.getuid?.() === 0
-    ? run('runuser', ['-u', 'postgres', '--', ...full])
+    ? // From /: the postgres user may not be able to enter the clone's folder.
+      run('runuser', ['-u', 'postgres', '--', ...full], {}, '/')
     : run(full[0] ?? '', full.slice(1));
 };
 
