@@ -66,7 +66,20 @@ describe('projectionist serve', () => {
     started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     started.stdout?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exit = once(started, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    await eventually(async () => ((await readyz(port))?.status === 200 ? true : undefined), 60_000, 'ready');
+    let last: Ready | undefined;
+    await eventually(
+      async () => {
+        last = await readyz(port);
+        return last?.status === 200 ? true : undefined;
+      },
+      60_000,
+      'ready',
+    ).catch((error: unknown) => {
+      // Say why: the last readiness answer and what the process printed.
+      throw new Error(
+        `${String(error)}; last /readyz: ${JSON.stringify(last)}; output: ${stderr.slice(-2000)}`,
+      );
+    });
     return { port, exit, child: started, stderr: () => stderr };
   };
 
@@ -116,8 +129,9 @@ describe('projectionist serve', () => {
 
   it('exits 1 when the drain outlasts PROJECTIONIST_SHUTDOWN_TIMEOUT_MS', async () => {
     const { exit, child: serving } = await serve({ PROJECTIONIST_SHUTDOWN_TIMEOUT_MS: '100' });
-    // PostgreSQL away: the engine's last flush and the pool's end wait on it past 100 ms.
-    await postgres.cut();
+    // PostgreSQL hangs: the drain's last writes (the command state lets its lease go) and the
+    // pool's end wait on it past 100 ms.
+    postgres.freeze();
     const t0 = Date.now();
     serving.kill('SIGTERM');
     const [code] = await exit;
