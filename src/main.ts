@@ -90,7 +90,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       logger,
     });
     stops.push(() => log.close());
-    health.probe('kafka', async () => (await log.admin()).describeCluster());
+    health.probe('kafka', () => log.describeCluster());
     await ensureTopics({
       client: log,
       eventsPartitions: config.topics.eventsPartitions,

@@ -7,7 +7,7 @@ import { commandOutcomeType, type CommandOutcome } from '../../src/commands/inde
 import {
   decodeEnvelope,
   highWatermarks,
-  openLogClient,
+  LogClient,
   readLog,
   type OffsetVector,
 } from '../../src/log/index.ts';
@@ -17,7 +17,7 @@ import type { CommandTiming, LoadPlan, PlannedCommand } from './commandLoad.ts';
 const plan = workerData as LoadPlan;
 const now = () => performance.timeOrigin + performance.now();
 
-const client = openLogClient({
+const client = new LogClient({
   brokers: [...plan.brokers],
   clientId: 'projectionist-bench',
   prefix: plan.prefix,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   Appender,
+  dropTopics,
   ensureTopics,
   highWatermarks,
-  openLogClient,
-  type LogClient,
+  LogClient,
   type OffsetVector,
 } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
@@ -35,7 +35,7 @@ export const produceExampleLog = async (options: {
   onProgress?: (appended: number) => void;
 }): Promise<ExampleLog> => {
   const prefix = `bench-${options.label}-${randomUUID().slice(0, 8)}`;
-  const client = openLogClient({
+  const client = new LogClient({
     brokers: benchBrokers,
     clientId: 'projectionist-bench',
     prefix,
@@ -43,11 +43,7 @@ export const produceExampleLog = async (options: {
   });
   const drop = async () => {
     try {
-      const admin = await client.admin();
-      const { groups } = await admin.listGroups();
-      const mine = groups.map((g) => g.groupId).filter((id) => id.startsWith(`${prefix}.`));
-      if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
-      await admin.deleteTopics({ topics: Object.values(client.topics) }).catch(() => undefined);
+      await dropTopics({ client }).catch(() => undefined);
     } finally {
       await client.close();
     }

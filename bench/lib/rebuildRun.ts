@@ -6,7 +6,7 @@ import pg from 'pg';
 import { contractRegistry } from '../../events/index.ts';
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { orderTotalsV1 } from '../../projections/order-totals/v1.ts';
-import { highWatermarks, openLogClient } from '../../src/log/index.ts';
+import { highWatermarks, LogClient } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import {
   contractsDecoder,
@@ -39,7 +39,7 @@ if (prefix === undefined || definition === undefined) {
   process.exit(2);
 }
 const brokers = (process.env.PROJECTIONIST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const client = openLogClient({
+const client = new LogClient({
   brokers,
   clientId: 'projectionist-bench',
   prefix,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { openLogClient } from '../../src/log/index.ts';
+import { dropTopics, LogClient } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import { startProjectionist, type Running } from '../../src/main.ts';
 import { freshDatabase } from './freshDatabase.ts';
@@ -20,19 +20,15 @@ export type BenchProjectionist = {
 export const benchBrokers = (process.env.PROJECTIONIST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 /** Deletes a prefix's topics and consumer groups, so repeated runs leave the broker as they found it. */
-const dropTopics = async (brokers: readonly string[], prefix: string) => {
-  const client = openLogClient({
+const dropBenchTopics = async (brokers: readonly string[], prefix: string) => {
+  const client = new LogClient({
     brokers,
     clientId: 'projectionist-bench',
     prefix,
     logger: createLogger({ level: 'silent' }),
   });
   try {
-    const admin = await client.admin();
-    const { groups } = await admin.listGroups();
-    const mine = groups.map((g) => g.groupId).filter((id) => id.startsWith(`${prefix}.`));
-    if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
-    await admin.deleteTopics({ topics: Object.values(client.topics) });
+    await dropTopics({ client });
   } finally {
     await client.close();
   }
@@ -76,7 +72,7 @@ export const startBenchProjectionist = async (
     prefix,
     stop: async () => {
       await running.stop();
-      await dropTopics(benchBrokers, prefix);
+      await dropBenchTopics(benchBrokers, prefix);
       await database.drop();
     },
   };

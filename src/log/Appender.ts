@@ -3,7 +3,7 @@ import { Partitioners } from './kafkajs.ts';
 import { brokerSends } from './brokerSends.ts';
 import { encodeEnvelope, type EncodedRecord } from './codec.ts';
 import type { Envelope } from './envelope.ts';
-import type { LogClient } from './LogClient.ts';
+import { logClientInternals, type LogClient } from './LogClient.ts';
 import type { OffsetVector, Position } from './offsets.ts';
 import { partitionFor } from './partitionFor.ts';
 
@@ -35,7 +35,7 @@ const sendRecords = async (
   if (records.length === 0) return [];
   let count = partitionCounts.get(topic);
   if (count === undefined) {
-    const admin = await client.admin();
+    const admin = await logClientInternals(client).admin();
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     count = meta.topics[0]?.partitions.length ?? 0;
     partitionCounts.set(topic, count);
@@ -74,7 +74,11 @@ export class Appender {
 
   constructor(client: LogClient) {
     this.#client = client;
-    this.#producer = client.kafka.producer({ ...producerDefaults, idempotent: true, maxInFlightRequests: 1 });
+    this.#producer = logClientInternals(client).kafka.producer({
+      ...producerDefaults,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
   }
 
   async connect(): Promise<this> {
@@ -115,7 +119,7 @@ export class TransactionalAppender {
 
   constructor(client: LogClient, transactionalId: string) {
     this.#client = client;
-    this.#producer = client.kafka.producer({
+    this.#producer = logClientInternals(client).kafka.producer({
       ...producerDefaults,
       transactionalId,
       idempotent: true,

@@ -27,18 +27,43 @@ const bridge = (logger: Logger) => () => (entry: LogEntry) => {
   logger[demoted ? 'warn' : level]({ namespace: entry.namespace, ...fields }, message);
 };
 
+/** What the cluster says about itself: a health probe's answer. */
+export type ClusterInfo = { readonly clusterId: string; readonly brokers: number };
+
+/** What this folder's modules reach through a LogClient; never handed outside src/log. */
+type Internals = {
+  /** The kafkajs client: producers and consumers are made from it in src/log only. */
+  readonly kafka: KafkaClient;
+  /** The shared connected admin (see LogClient's #connectAdmin). */
+  readonly admin: () => Promise<Admin>;
+  /** The client's child logger (scope "kafka"). */
+  readonly logger: Logger;
+};
+
+let internalsOf: (client: LogClient) => Internals;
+
 /**
  * The connection to a Kafka cluster and the names of this deployment's topics. A resource with
- * a lifecycle: open it once per process, close it at shutdown. The only holder of kafkajs.
+ * a lifecycle: open it once per process, close it at shutdown. The only holder of kafkajs: it
+ * hands out operations, never kafkajs objects (this folder's modules reach them through
+ * logClientInternals).
  */
 export class LogClient {
-  readonly kafka: KafkaClient;
   readonly topics: TopicNames;
   readonly prefix: string;
-  readonly logger: Logger;
+  readonly #kafka: KafkaClient;
+  readonly #logger: Logger;
   #admin: Admin | undefined;
   #adminReady: Promise<Admin> | undefined;
   #closed = false;
+
+  static {
+    internalsOf = (client) => ({
+      kafka: client.#kafka,
+      admin: () => client.#connectAdmin(),
+      logger: client.#logger,
+    });
+  }
 
   constructor(options: {
     brokers: readonly string[];
@@ -50,27 +75,33 @@ export class LogClient {
   }) {
     this.prefix = options.prefix;
     this.topics = topicNames(options.prefix);
-    this.logger = options.logger.child({ scope: 'kafka' });
-    this.kafka = new Kafka({
+    this.#logger = options.logger.child({ scope: 'kafka' });
+    this.#kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
       logLevel: logLevel.WARN,
-      logCreator: bridge(this.logger),
+      logCreator: bridge(this.#logger),
       retry: { initialRetryTime: 100, retries: options.retries ?? 8 },
       connectionTimeout: 3000,
     });
+  }
+
+  /** Asks the cluster who it is; rejects while no broker answers (the health probe of the log). */
+  async describeCluster(): Promise<ClusterInfo> {
+    const cluster = await (await this.#connectAdmin()).describeCluster();
+    return { clusterId: cluster.clusterId, brokers: cluster.brokers.length };
   }
 
   /**
    * A connected admin client, made once and shared. A connect that failed is not kept: the next
    * call tries again, so a process that started while the broker was away recovers when it returns.
    */
-  admin(): Promise<Admin> {
+  #connectAdmin(): Promise<Admin> {
     if (this.#closed)
       return Promise.reject(new ProjectionistError('PRJ_KAFKA_UNAVAILABLE', 'the log client is closed'));
     if (this.#adminReady === undefined) {
       const ready = (async () => {
-        const admin = this.kafka.admin();
+        const admin = this.#kafka.admin();
         try {
           await admin.connect();
         } catch (error) {
@@ -97,5 +128,5 @@ export class LogClient {
   }
 }
 
-export const openLogClient = (options: ConstructorParameters<typeof LogClient>[0]): LogClient =>
-  new LogClient(options);
+/** For src/log's own modules only (src/log/index.ts does not export it). */
+export const logClientInternals = (client: LogClient): Internals => internalsOf(client);

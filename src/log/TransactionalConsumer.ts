@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { backoffDelay, engineDefaults } from '../config/index.ts';
 import { TransactionalAppender, type LogTransaction } from './Appender.ts';
-import type { LogClient } from './LogClient.ts';
+import { logClientInternals, type LogClient } from './LogClient.ts';
 import type { LogRecord } from './readLog.ts';
 import { toLogRecord } from './toLogRecord.ts';
 
@@ -74,7 +74,7 @@ export class TransactionalConsumer {
 
   constructor(options: TransactionalConsumerOptions) {
     this.#options = options;
-    this.#consumer = options.client.kafka.consumer({
+    this.#consumer = logClientInternals(options.client).kafka.consumer({
       groupId: options.groupId,
       readUncommitted: false,
       sessionTimeout: options.sessionTimeoutMs ?? engineDefaults.log.sessionTimeoutMs,
@@ -140,7 +140,7 @@ export class TransactionalConsumer {
       failures: Math.min(this.#crashes, 16),
     });
     this.#crashes++;
-    this.#options.client.logger.warn(
+    logClientInternals(this.#options.client).logger.warn(
       { groupId: this.#options.groupId, delayMs: delay, crashes: this.#crashes },
       'consumer crashed; restarting',
     );

@@ -1,5 +1,5 @@
 import { ProjectionistError } from '../errors/index.ts';
-import type { LogClient } from './LogClient.ts';
+import { logClientInternals, type LogClient } from './LogClient.ts';
 import { highWatermarks, leadersReady } from './positions.ts';
 import { retryLogRequest } from './retryLogRequest.ts';
 
@@ -24,7 +24,7 @@ export const ensureTopics = async (options: {
   replicationFactor: number;
 }): Promise<void> => {
   const { client } = options;
-  const admin = await client.admin();
+  const admin = await logClientInternals(client).admin();
   const existing = new Set(await admin.listTopics());
   const wanted = [
     { topic: client.topics.events, numPartitions: options.eventsPartitions, configEntries: eventsConfig },
@@ -43,7 +43,7 @@ export const ensureTopics = async (options: {
       await retryLogRequest(`leaders of ${topic}`, () => leadersReady(admin, topic));
       await highWatermarks({ client, topic });
     }
-    client.logger.info({ topics: wanted.map((t) => t.topic) }, 'created topics');
+    logClientInternals(client).logger.info({ topics: wanted.map((t) => t.topic) }, 'created topics');
   }
   const problems = await checkTopics({ client });
   if (problems.length > 0) {
@@ -61,7 +61,7 @@ export const ensureTopics = async (options: {
  */
 export const checkTopics = async (options: { client: LogClient }): Promise<TopicProblem[]> => {
   const { client } = options;
-  const admin = await client.admin();
+  const admin = await logClientInternals(client).admin();
   const topic = client.topics.events;
   if (!(await admin.listTopics()).includes(topic)) return [{ topic, problem: 'does not exist' }];
   const described = await admin.describeConfigs({

@@ -1,9 +1,10 @@
 // The event log: the only part of Projectionist that imports kafkajs.
-export { LogClient, openLogClient } from './LogClient.ts';
+export { LogClient, type ClusterInfo } from './LogClient.ts';
 export { createEnvelope, type Envelope } from './envelope.ts';
 export { encodeEnvelope, decodeEnvelope, headerNames, type EncodedRecord } from './codec.ts';
 export { topicNames, type TopicNames } from './topicNames.ts';
 export { ensureTopics, checkTopics, type TopicProblem } from './ensureTopics.ts';
+export { dropTopics } from './dropTopics.ts';
 export {
   highWatermarks,
   earliestOffsets,

@@ -1,9 +1,9 @@
 import { ProjectionistError } from '../errors/index.ts';
-import type { LogClient } from './LogClient.ts';
+import { logClientInternals, type LogClient } from './LogClient.ts';
 
 /** How many partitions a topic has, from the cluster's metadata. */
 export const partitionCount = async (options: { client: LogClient; topic: string }): Promise<number> => {
-  const admin = await options.client.admin();
+  const admin = await logClientInternals(options.client).admin();
   const meta = await admin.fetchTopicMetadata({ topics: [options.topic] });
   const count = meta.topics[0]?.partitions.length ?? 0;
   if (count === 0)

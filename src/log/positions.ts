@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { ProjectionistError } from '../errors/index.ts';
-import type { LogClient } from './LogClient.ts';
+import { logClientInternals, type LogClient } from './LogClient.ts';
 import type { OffsetVector } from './offsets.ts';
 import { NotReadyYet, retryLogRequest } from './retryLogRequest.ts';
 
@@ -26,7 +26,7 @@ export const leadersReady = async (admin: Admin, topic: string): Promise<number[
  */
 const fetchOffsets = (client: LogClient, topic: string): Promise<PartitionOffsets[]> =>
   retryLogRequest(`offsets of ${topic}`, async () => {
-    const admin = await client.admin();
+    const admin = await logClientInternals(client).admin();
     const partitions = await leadersReady(admin, topic);
     let answer: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
     try {

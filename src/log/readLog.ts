@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, KafkaMessage } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { ProjectionistError } from '../errors/index.ts';
 import { chosenPartitionsAssigner } from './chosenPartitionsAssigner.ts';
-import type { LogClient } from './LogClient.ts';
+import { logClientInternals, type LogClient } from './LogClient.ts';
 import type { OffsetVector } from './offsets.ts';
 import { earliestOffsets, highWatermarks } from './positions.ts';
+import { toLogRecord } from './toLogRecord.ts';
 
 export type LogRecord = {
   readonly partition: number;
@@ -44,30 +45,6 @@ export type ReadLogOptions = {
   readonly signal?: AbortSignal;
 };
 
-/**
- * A kafkajs message as a LogRecord, as toLogRecord makes it, with less work per record: this runs
- * once per event in a replay. Header values are Buffers (or arrays of them when repeated: the first).
- */
-const recordOf = (partition: number, m: KafkaMessage): LogRecord => {
-  const headers: Record<string, string> = {};
-  const raw = m.headers;
-  if (raw !== undefined)
-    for (const name in raw) {
-      const value = raw[name];
-      if (value === undefined) continue;
-      const first: unknown = Array.isArray(value) ? value[0] : value;
-      headers[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-    }
-  return {
-    partition,
-    offset: BigInt(m.offset),
-    key: m.key === null ? null : m.key.toString('utf8'),
-    value: m.value,
-    headers,
-    timestamp: m.timestamp,
-  };
-};
-
 type Item = { kind: 'batch'; batch: LogBatch } | { kind: 'end' } | { kind: 'error'; error: unknown };
 
 /**
@@ -95,7 +72,7 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
   if (open.size === 0) return;
 
   const groupId = `${client.prefix}.reader.${randomUUID()}`;
-  const consumer: Consumer = client.kafka.consumer({
+  const consumer: Consumer = logClientInternals(client).kafka.consumer({
     groupId,
     partitionAssigners: [chosenPartitionsAssigner(topic, [...open])],
     readUncommitted: false,
@@ -178,7 +155,7 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
           // Never hand a record over twice, whatever the consumer fetched again (see GROUP_JOIN).
           if (offset < from) continue;
           if (target !== undefined && offset >= target) break;
-          records.push(recordOf(batch.partition, m));
+          records.push(toLogRecord(batch.partition, m));
         }
         pushBatch(batch.partition, records, BigInt(batch.lastOffset()) + 1n, BigInt(batch.highWatermark));
         while (queue.length >= prefetch && payload.isRunning() && !ended) {
@@ -229,7 +206,9 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
     removeCrash();
     wakeWriter?.();
     await consumer.disconnect().catch(() => undefined);
-    const admin = await client.admin().catch(() => undefined);
+    const admin = await logClientInternals(client)
+      .admin()
+      .catch(() => undefined);
     await admin?.deleteGroups([groupId]).catch(() => undefined);
   }
 }

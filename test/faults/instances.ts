@@ -4,7 +4,7 @@ import { freshDatabase } from '../../bench/lib/freshDatabase.ts';
 import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
 import { catalogFromContracts, createCommandStore } from '../../src/commands/index.ts';
-import { createEnvelope, openLogClient, partitionFor } from '../../src/log/index.ts';
+import { createEnvelope, LogClient, partitionFor } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import type { CommandBody } from '../api/support/validCommand.ts';
 import { createCommandClient } from './support/commandClient.ts';
@@ -67,7 +67,7 @@ export const instances: Scenario = {
     const catalog = catalogFromContracts(contractRegistry);
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });
     pool.on('error', () => undefined);
-    const log = openLogClient({
+    const log = new LogClient({
       brokers: faultEnv.brokers,
       clientId: 'faults',
       prefix,

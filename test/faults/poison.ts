@@ -5,7 +5,7 @@ import { freshDatabase } from '../../bench/lib/freshDatabase.ts';
 import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
 import { catalogFromContracts, createCommandStore, deadLetterHeaders } from '../../src/commands/index.ts';
-import { openLogClient, partitionFor, readLog } from '../../src/log/index.ts';
+import { LogClient, partitionFor, readLog } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import { brokenCommand } from '../api/support/brokenCommand.ts';
 import { validCommand, type CommandBody } from '../api/support/validCommand.ts';
@@ -87,7 +87,7 @@ export const poison: Scenario = {
     const catalog = catalogFromContracts(contractRegistry);
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });
     pool.on('error', () => undefined);
-    const log = openLogClient({
+    const log = new LogClient({
       brokers: faultEnv.brokers,
       clientId: 'faults',
       prefix,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createLogger, type Logger } from '../../src/logger/index.ts';
-import { openLogClient, type LogClient } from '../../src/log/index.ts';
+import { LogClient } from '../../src/log/index.ts';
 
 /** A topic prefix no other test uses. */
 export const testPrefix = (label = 't'): string => `${label}-${randomUUID().slice(0, 8)}`;
@@ -13,7 +13,7 @@ export const testLogger = (): Logger =>
 export const kafkaBrokers = (): string[] => inject('kafkaBrokers').split(',');
 
 export const testLogClient = (prefix = testPrefix()): LogClient =>
-  openLogClient({ brokers: kafkaBrokers(), clientId: 'projectionist-test', prefix, logger: testLogger() });
+  new LogClient({ brokers: kafkaBrokers(), clientId: 'projectionist-test', prefix, logger: testLogger() });
 
 const withDatabase = (adminUrl: string, database: string): string => {
   const url = new URL(adminUrl);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  Appender,
   TransactionalConsumer,
   ensureTopics,
   type ConsumerHealth,
@@ -21,10 +22,9 @@ describe('a transactional consumer', () => {
   });
 
   it('starts again after a crash kafkajs does not restart from, and reports down then up', async () => {
-    const producer = client.kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: client.topics.commands, messages: [{ key: 'k', value: 'one' }] });
-    await producer.disconnect();
+    const appender = await new Appender(client).connect();
+    await appender.send(client.topics.commands, [{ key: 'k', value: Buffer.from('one'), headers: {} }]);
+    await appender.close();
 
     const handled: LogRecord[] = [];
     const health: ConsumerHealth[] = [];

@@ -9,12 +9,14 @@ import {
   assertCompleteLog,
   checkTopics,
   highWatermarks,
+  partitionCount,
   readLog,
   type Envelope,
   type LogClient,
   type LogRecord,
 } from '../../src/log/index.ts';
 import { isProjectionistError } from '../../src/errors/index.ts';
+import { truncatePartition } from '../harness/rawKafka.ts';
 import { testLogClient } from '../harness/testServices.ts';
 
 const collect = async (iterable: AsyncIterable<{ records: readonly LogRecord[] }>): Promise<LogRecord[]> => {
@@ -36,9 +38,7 @@ describe('the event log', () => {
 
   it('creates its topics so that the events topic keeps all history', async () => {
     expect(await checkTopics({ client })).toEqual([]);
-    const admin = await client.admin();
-    const meta = await admin.fetchTopicMetadata({ topics: [client.topics.events] });
-    expect(meta.topics[0]?.partitions).toHaveLength(6);
+    expect(await partitionCount({ client, topic: client.topics.events })).toBe(6);
     // a second call is a no-op, not an error
     await ensureTopics({ client, eventsPartitions: 6, commandsPartitions: 3, replicationFactor: 1 });
   });
@@ -136,7 +136,6 @@ describe('the event log', () => {
   });
 
   it('reports a topic with deleted records as truncated and refuses it as a complete log', async () => {
-    const admin = await client.admin();
     const topic = client.topics.commands;
     const appender = await new Appender(client).connect();
     try {
@@ -151,7 +150,7 @@ describe('the event log', () => {
     await assertCompleteLog({ client, topic });
     const hw = await highWatermarks({ client, topic });
     const [partition, high] = [...hw].find(([, o]) => o > 2n) ?? [0, 0n];
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition, offset: (high - 1n).toString() }] });
+    await truncatePartition({ topic, partition, before: high - 1n });
     expect(await findTruncation({ client, topic })).toEqual([{ partition, earliest: high - 1n }]);
     const refusal = await assertCompleteLog({ client, topic }).catch((e: unknown) => e);
     expect(isProjectionistError(refusal, 'PRJ_LOG_TRUNCATED')).toBe(true);

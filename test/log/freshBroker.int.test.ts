@@ -5,7 +5,7 @@ import {
   earliestOffsets,
   ensureTopics,
   highWatermarks,
-  openLogClient,
+  LogClient,
   readLog,
   type LogRecord,
 } from '../../src/log/index.ts';
@@ -30,7 +30,7 @@ describe('a freshly formatted broker', () => {
 
   it('serves produce and offset requests right after its topics are created, round after round', async () => {
     for (let round = 0; round < 5; round++) {
-      const client = openLogClient({
+      const client = new LogClient({
         brokers: broker.brokers,
         clientId: 'projectionist-test',
         prefix: testPrefix(`fresh${round}`),

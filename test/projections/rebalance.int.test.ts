@@ -1,9 +1,9 @@
 import type { PartitionAssigner } from 'kafkajs';
-import { AssignerProtocol } from '../../src/log/kafkajs.ts';
 import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
 import { Projector, replayProjection } from '../../src/projections/index.ts';
+import { AssignerProtocol, rawKafka, withRawAdmin } from '../harness/rawKafka.ts';
 import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 import { appendAll } from './support/appendAll.ts';
@@ -60,15 +60,16 @@ describe('a projector whose reader is rebalanced', () => {
       await caughtUp;
       // the tail's reader is the one group of this prefix; another member joining it forces a
       // rebalance, and its leaving another, each of which starts the reader's offsets over
-      const admin = await client.admin();
-      let groupId: string | undefined;
-      for (let tries = 0; groupId === undefined && tries < 100; tries++) {
-        const { groups } = await admin.listGroups();
-        groupId = groups.find((g) => g.groupId.startsWith(`${client.prefix}.reader.`))?.groupId;
-        if (groupId === undefined) await new Promise((r) => setTimeout(r, 100));
-      }
-      if (groupId === undefined) throw new Error('no reader group');
-      const intruder = client.kafka.consumer({
+      const groupId = await withRawAdmin(async (admin) => {
+        for (let tries = 0; tries < 100; tries++) {
+          const { groups } = await admin.listGroups();
+          const found = groups.find((g) => g.groupId.startsWith(`${client.prefix}.reader.`))?.groupId;
+          if (found !== undefined) return found;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error('no reader group');
+      });
+      const intruder = rawKafka().consumer({
         groupId,
         partitionAssigners: [intruderAssigner],
         sessionTimeout: 10_000,

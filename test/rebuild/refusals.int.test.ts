@@ -12,6 +12,7 @@ import {
   resumeVersion,
   type Verification,
 } from '../../src/rebuild/index.ts';
+import { truncatePartition } from '../harness/rawKafka.ts';
 import { eventually } from '../harness/testEnv.ts';
 import { appendAll } from '../projections/support/appendAll.ts';
 import { lossyDirectory } from './fixtures/directoryVersions.ts';
@@ -42,11 +43,7 @@ describe('refusals', () => {
   it('refuses to build from a truncated log: the version is failed with the reason, nothing else is made', async () => {
     const { pool, client } = bed;
     await appendAll(client, customerEvents({ count: 300, customers: 60, seed: 41 }));
-    const admin = await client.admin();
-    await admin.deleteTopicRecords({
-      topic: client.topics.events,
-      partitions: [{ partition: 0, offset: '5' }],
-    });
+    await truncatePartition({ topic: client.topics.events, partition: 0, before: 5n });
 
     const { waitFor } = await bed.startEngine({ definitions: [customerDirectoryV1] });
     const failed = await waitFor('rebuild:failed');

@@ -13,6 +13,7 @@ import {
 } from '../../src/log/index.ts';
 import { migrateRegistry } from '../../src/projections/index.ts';
 import { markEnvironment, refreshStaging } from '../../src/staging/index.ts';
+import { truncatePartition } from '../harness/rawKafka.ts';
 import { testLogClient, useTestDatabase } from '../harness/testServices.ts';
 import { stagingKey } from './fixtures/stagingKeys.ts';
 
@@ -152,8 +153,7 @@ describe('staging refresh refusals', () => {
       const topic = truncated.topics.events;
       const high = (await highWatermarks({ client: truncated, topic })).get(0) ?? 0n;
       expect(high).toBe(5n);
-      const admin = await truncated.admin();
-      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '2' }] });
+      await truncatePartition({ topic, partition: 0, before: 2n });
       expect(await findTruncation({ client: truncated, topic })).toEqual([{ partition: 0, earliest: 2n }]);
       await withTarget(async (staging) => {
         const error = await refusal(refresh(staging, truncated));

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { contractRegistry } from '../../../events/index.ts';
 import { projections } from '../../../projections/index.ts';
-import { openLogClient } from '../../../src/log/index.ts';
+import { LogClient } from '../../../src/log/index.ts';
 import { createLogger } from '../../../src/logger/index.ts';
 import { contractsDecoder } from '../../../src/projections/index.ts';
 import { RebuildEngine } from '../../../src/rebuild/index.ts';
@@ -18,7 +18,7 @@ const env = (name: string): string => {
 
 const pool = new pg.Pool({ connectionString: env('FAULT_DATABASE_URL'), max: 8 });
 pool.on('error', () => undefined);
-const client = openLogClient({
+const client = new LogClient({
   brokers: env('FAULT_BROKERS').split(','),
   clientId: 'faults-engine',
   prefix: env('FAULT_PREFIX'),
