@@ -29,9 +29,11 @@ export const truncatePartition = (options: {
   partition: number;
   before: bigint;
 }): Promise<void> =>
-  withRawAdmin((admin) =>
-    admin.deleteTopicRecords({
+  withRawAdmin(async (admin) => {
+    // kafkajs finds the partition's leader in the metadata it has, and a new admin has none.
+    await admin.fetchTopicMetadata({ topics: [options.topic] });
+    await admin.deleteTopicRecords({
       topic: options.topic,
       partitions: [{ partition: options.partition, offset: options.before.toString() }],
-    }),
-  );
+    });
+  });
