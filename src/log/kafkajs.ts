@@ -22,7 +22,7 @@ type AbortedTransaction = { readonly firstOffset: string; readonly producerId: s
 
 const abortMarkerKey = Buffer.from([0, 0, 0, 0]);
 
-export const dropAbortedMessages = ({
+const dropAbortedMessages = ({
   messages,
   abortedTransactions,
 }: {

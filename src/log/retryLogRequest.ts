@@ -14,7 +14,7 @@ const transientTypes = new Set([
 ]);
 
 /** Whether a failed request may succeed when sent again: a transient answer, or a retriable error anywhere in the cause chain. */
-export const isTransientLogError = (error: unknown): boolean => {
+const isTransientLogError = (error: unknown): boolean => {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
     const { type, retriable } = e as { type?: unknown; retriable?: unknown };
     if (typeof type === 'string' && transientTypes.has(type)) return true;
