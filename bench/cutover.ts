@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { customerDirectoryV1 } from '../projections/customer-directory/v1.ts';
 import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
-import { activateVersion } from '../src/projections/index.ts';
+import { activateVersion } from '../src/rebuild/index.ts';
 import type { Bench } from './lib/Bench.ts';
 import { buildVersion } from './lib/buildVersion.ts';
 import { freshDatabase } from './lib/freshDatabase.ts';

@@ -4,8 +4,6 @@ export {
   defineProjection,
   defineProjectionOf,
   loadProjections,
-  defineReactor,
-  projectionTestKit,
   type BatchStore,
   type ColumnSpec,
   type ColumnType,
@@ -17,9 +15,13 @@ export {
   type ProjectionDefinition,
   type ProjectionEvent,
   type ProjectionHandler,
+  type RowOf,
+  type TablesSpec,
+} from './definitions/index.ts';
+export {
+  defineReactor,
   type ReactorContext,
   type ReactorDefinition,
   type ReactorHandler,
-  type RowOf,
-  type TablesSpec,
-} from './projections/index.ts';
+} from './reactors/index.ts';
+export { projectionTestKit } from './testing/index.ts';

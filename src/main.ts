@@ -14,7 +14,8 @@ import { createPool } from './db/index.ts';
 import { createHealth, failureWindow, type Health } from './health/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
-import { contractsDecoder, migrateRegistry } from './projections/index.ts';
+import { contractsDecoder } from './projections/index.ts';
+import { migrateRegistry } from './registry/index.ts';
 import { RebuildEngine } from './rebuild/index.ts';
 import { markEnvironment } from './staging/index.ts';
 

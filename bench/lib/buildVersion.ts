@@ -1,11 +1,7 @@
 import type pg from 'pg';
-import {
-  contractsDecoder,
-  createIndexes,
-  replayProjection,
-  setVersionState,
-  type ProjectionDefinition,
-} from '../../src/projections/index.ts';
+import { contractsDecoder, createIndexes, replayProjection } from '../../src/projections/index.ts';
+import { setVersionState } from '../../src/registry/index.ts';
+import { type ProjectionDefinition } from '../../src/definitions/index.ts';
 import { contractRegistry } from '../../events/index.ts';
 import type { ExampleLog } from './produceExampleLog.ts';
 

@@ -4,12 +4,8 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { ProjectionistError } from '../errors/index.ts';
 import type { LogClient } from '../log/index.ts';
-import {
-  listParked,
-  requestParkedRetry,
-  skipParked,
-  type ProjectionDefinition,
-} from '../projections/index.ts';
+import { listParked, requestParkedRetry, skipParked } from '../registry/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import {
   cancelRebuild,
   cutover,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { highWatermarks, type LogClient } from '../log/index.ts';
-import { listProjections } from '../projections/index.ts';
+import { listProjections } from '../registry/index.ts';
 
 /** Requests answered, by "method route status"; filled by a root-level hook (see countRequests). */
 export type RequestCounts = Map<string, number>;

@@ -3,7 +3,9 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { ProjectionistError } from '../errors/index.ts';
 import { highWatermarks, offsetVectorToJson, type LogClient } from '../log/index.ts';
-import { activeVersion, listProjections, readRows, type ProjectionDefinition } from '../projections/index.ts';
+import { activeVersion, listProjections } from '../registry/index.ts';
+import { readRows } from '../queries/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 
 export type ProjectionRoutesOptions = {
   client: LogClient;

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Running } from '../main.ts';
-import type { ProjectionDefinition } from '../projections/index.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import {
   cancelRebuild,
   cutover,

@@ -1,5 +1,5 @@
 import type { Running } from '../main.ts';
-import { listParked, requestParkedRetry, skipParked } from '../projections/index.ts';
+import { listParked, requestParkedRetry, skipParked } from '../registry/index.ts';
 import { exitCodes } from './exitCodes.ts';
 import { formatTable } from './formatTable.ts';
 

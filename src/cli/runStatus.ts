@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LogClient } from '../log/index.ts';
-import type { ProjectionDefinition } from '../projections/index.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import { rebuildStatus, type ProjectionReport } from '../rebuild/index.ts';
 import { exitCodes } from './exitCodes.ts';
 import { formatTable } from './formatTable.ts';

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
+import { contractsDecoder, type EventDecoder } from '../projections/index.ts';
 import {
-  contractsDecoder,
   defineProjection,
   type BatchStore,
-  type EventDecoder,
   type JsonValue,
   type ProjectionDefinition,
   type ProjectionEvent,
   type ProjectionHandler,
-} from '../projections/index.ts';
+} from '../definitions/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
 

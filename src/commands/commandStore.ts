@@ -3,12 +3,10 @@ import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector } from '../log/index.ts';
-import {
-  createTables,
-  inTransaction,
-  readCheckpoints,
-  type ProjectionDefinition,
-} from '../projections/index.ts';
+import { createTables } from '../projections/index.ts';
+import { inTransaction } from '../db/index.ts';
+import { readCheckpoints } from '../registry/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import type { HeldCommand } from './commandOutcome.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import { commandStateProjection, type CommandStateTables } from './commandStateProjection.ts';

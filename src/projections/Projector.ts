@@ -4,21 +4,26 @@ import { backoffDelay, engineDefaults } from '../config/index.ts';
 import { isProjectionistError, type ProjectionistError } from '../errors/index.ts';
 import { highWatermarks, type LogClient } from '../log/index.ts';
 import { scoped, type Logger } from '../logger/index.ts';
-import { keepLeaseAlive, releaseLease, waitForLease, type Lease } from './acquireLease.ts';
+import {
+  keepLeaseAlive,
+  releaseLease,
+  waitForLease,
+  type Lease,
+  defaultHolder,
+  migrateRegistry,
+  parkedRetryDue,
+  type RetryScope,
+  registerVersion,
+  setVersionState,
+} from '../registry/index.ts';
 import { createEmitter, type Emitter } from './createEmitter.ts';
 import { createIndexes, createTables } from './createTables.ts';
-import { defaultHolder } from './defaultHolder.ts';
 import type { EventDecoder } from './eventDecoder.ts';
-import { migrateRegistry } from './migrateRegistry.ts';
-import type { ProjectionDefinition } from './projectionTypes.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 import { projectSegment } from './projectSegment.ts';
-import { parkedRetryDue } from './parkedRetryDue.ts';
-import type { RetryScope } from './readParkedRecords.ts';
-import { registerVersion } from './registerVersion.ts';
 import { retryParked } from './retryParked.ts';
 import { defaultBatchLimits, type BatchLimits } from './runBatches.ts';
-import { setVersionState } from './setVersionState.ts';
 
 export type ProjectorOptions = {
   readonly pool: pg.Pool;

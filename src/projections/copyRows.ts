@@ -2,9 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { toPgText } from './columnTypes.ts';
-import type { Row, TableModel } from './projectionTypes.ts';
-import { quoteIdentifier } from './schemaNames.ts';
+import { toPgText, type Row, type TableModel, quoteIdentifier } from '../definitions/index.ts';
 
 /** COPY text format: backslash, newline, carriage return and tab are escaped; null is \N. */
 const escapeCopy = (text: string): string =>

@@ -6,7 +6,7 @@ import type {
   SqlParam,
   TableModel,
   TablesSpec,
-} from './projectionTypes.ts';
+} from '../definitions/index.ts';
 import { keyString, normalizeKey, normalizeRow } from './rowCodec.ts';
 
 /** Whether the table holds a row under this key: known from a load, or unknown. */

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { sqlTypes } from './columnTypes.ts';
-import type { ProjectionDefinition, TableModel, TablesSpec } from './projectionTypes.ts';
-import { quoteIdentifier } from './schemaNames.ts';
+import {
+  sqlTypes,
+  type ProjectionDefinition,
+  type TableModel,
+  type TablesSpec,
+  quoteIdentifier,
+} from '../definitions/index.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 

@@ -1,6 +1,6 @@
 import { decodeEnvelope, headerNames, type Envelope, type LogRecord } from '../log/index.ts';
 import type { EventDecoder } from './eventDecoder.ts';
-import type { ProjectionEvent } from './projectionTypes.ts';
+import type { ProjectionEvent } from '../definitions/index.ts';
 
 export type RecordOutcome =
   | { readonly kind: 'event'; readonly event: ProjectionEvent }

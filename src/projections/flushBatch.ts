@@ -1,10 +1,7 @@
 import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
-import { renewLease, type Lease } from './acquireLease.ts';
-import { writeCheckpoints } from './checkpoints.ts';
-import { inTransaction } from './inTransaction.ts';
-import { parkEvents } from './parkEvents.ts';
-import { releaseParked } from './releaseParked.ts';
+import { renewLease, type Lease, writeCheckpoints, parkEvents, releaseParked } from '../registry/index.ts';
+import { inTransaction } from '../db/index.ts';
 import type { BatchChanges } from './runBatches.ts';
 import { writeChanges, type WriteCounts } from './writeChanges.ts';
 

@@ -1,7 +1,14 @@
 import type pg from 'pg';
-import { decodeSelected, selectExpression, sqlTypes, toPgText, type ColumnValue } from './columnTypes.ts';
-import type { Row, TableModel } from './projectionTypes.ts';
-import { quoteIdentifier } from './schemaNames.ts';
+import {
+  decodeSelected,
+  selectExpression,
+  sqlTypes,
+  toPgText,
+  type ColumnValue,
+  type Row,
+  type TableModel,
+  quoteIdentifier,
+} from '../definitions/index.ts';
 
 /** The select list that reads a table's rows back in canonical form. */
 export const selectList = (table: TableModel, alias = 't'): string =>

@@ -1,16 +1,13 @@
 import type pg from 'pg';
 import { readLog, type LogClient, type OffsetVector } from '../log/index.ts';
-import type { Lease } from './acquireLease.ts';
-import { readCheckpoints } from './checkpoints.ts';
+import { type Lease, readCheckpoints, dropStaleParked, readBlockedStreams } from '../registry/index.ts';
 import { createBatchState } from './createBatchState.ts';
 import { emptyTables } from './createTables.ts';
 import type { Emitter } from './createEmitter.ts';
-import { dropStaleParked } from './dropStaleParked.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import { isolateRefused } from './isolateRefused.ts';
-import type { ProjectionDefinition } from './projectionTypes.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
-import { readBlockedStreams } from './readBlockedStreams.ts';
 import { RefusedBatch } from './RefusedBatch.ts';
 import { replayRecords } from './replayRecords.ts';
 import { runBatches, type BatchLimits, type RunOutcome } from './runBatches.ts';

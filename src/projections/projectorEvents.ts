@@ -1,7 +1,6 @@
 import type { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector, Position } from '../log/index.ts';
-import type { DefinitionDrift } from './findDrift.ts';
-import type { ParkedEvent } from './parkedEvent.ts';
+import type { DefinitionDrift, ParkedEvent } from '../registry/index.ts';
 
 type Version = { readonly name: string; readonly version: number };
 

@@ -3,19 +3,24 @@ import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError, isProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
-import { acquireLease, keepLeaseAlive, releaseLease, type Lease } from './acquireLease.ts';
+import {
+  acquireLease,
+  keepLeaseAlive,
+  releaseLease,
+  type Lease,
+  defaultHolder,
+  migrateRegistry,
+  registerVersion,
+  setVersionState,
+} from '../registry/index.ts';
 import { createEmitter, type Emitter } from './createEmitter.ts';
 import { createTables } from './createTables.ts';
-import { defaultHolder } from './defaultHolder.ts';
 import type { EventDecoder } from './eventDecoder.ts';
-import { migrateRegistry } from './migrateRegistry.ts';
-import type { ProjectionDefinition } from './projectionTypes.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 import { projectSegment } from './projectSegment.ts';
-import { registerVersion } from './registerVersion.ts';
 import { retryParked } from './retryParked.ts';
 import { defaultBatchLimits, type BatchLimits } from './runBatches.ts';
-import { setVersionState } from './setVersionState.ts';
 
 export type ReplayResult =
   | { readonly status: 'reached'; readonly positions: OffsetVector; readonly tookMs: number }

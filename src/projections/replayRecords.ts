@@ -3,7 +3,7 @@ import { createBatchState } from './createBatchState.ts';
 import type { Emitter } from './createEmitter.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import { recordBatches } from './isolateRefused.ts';
-import type { ProjectionDefinition } from './projectionTypes.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 import { runBatches, type BatchSink, type Parking } from './runBatches.ts';
 

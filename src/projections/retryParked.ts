@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import type { LogRecord, Position } from '../log/index.ts';
-import type { Lease } from './acquireLease.ts';
+import { type Lease, readParkedRecords, type RetryScope } from '../registry/index.ts';
 import type { Emitter } from './createEmitter.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import { isolateRefused } from './isolateRefused.ts';
-import type { ProjectionDefinition } from './projectionTypes.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
-import { readParkedRecords, type RetryScope } from './readParkedRecords.ts';
 import { RefusedBatch } from './RefusedBatch.ts';
 import { replayRecords } from './replayRecords.ts';
 import { tableSink } from './tableSink.ts';

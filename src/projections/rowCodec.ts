@@ -1,6 +1,12 @@
 import { ProjectionistError } from '../errors/index.ts';
-import { normalizeValue, toPgText, type ColumnType, type ColumnValue } from './columnTypes.ts';
-import type { Row, TableModel } from './projectionTypes.ts';
+import {
+  normalizeValue,
+  toPgText,
+  type ColumnType,
+  type ColumnValue,
+  type Row,
+  type TableModel,
+} from '../definitions/index.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -13,7 +13,7 @@ import { decodeRecord } from './decodeRecord.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { FlushStats } from './flushBatch.ts';
 import { isDataError } from './isDataError.ts';
-import { storableText, type ParkedEvent, type ParkKind } from './parkedEvent.ts';
+import { storableText, type ParkedEvent, type ParkKind } from '../registry/index.ts';
 import type {
   ProjectionDefinition,
   ProjectionEvent,
@@ -22,7 +22,7 @@ import type {
   Row,
   TableModel,
   TablesSpec,
-} from './projectionTypes.ts';
+} from '../definitions/index.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 import { RefusedBatch } from './RefusedBatch.ts';
 

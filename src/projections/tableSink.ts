@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { offsetDistance, offsetVectorToJson, type OffsetVector } from '../log/index.ts';
-import type { Lease } from './acquireLease.ts';
+import type { Lease } from '../registry/index.ts';
 import { flushBatch } from './flushBatch.ts';
 import { loadRows } from './loadRows.ts';
 import type { BatchSink } from './runBatches.ts';

@@ -1,10 +1,8 @@
 import type pg from 'pg';
-import { sqlTypes, toPgText } from './columnTypes.ts';
+import { sqlTypes, toPgText, type Row, type TableModel, quoteIdentifier } from '../definitions/index.ts';
 import { copyRows } from './copyRows.ts';
 import type { TableChanges } from './createBatchState.ts';
 import { keyArrays, keyJoin, unnestKeys } from './loadRows.ts';
-import type { Row, TableModel } from './projectionTypes.ts';
-import { quoteIdentifier } from './schemaNames.ts';
 
 export type WriteCounts = { inserted: number; upserted: number; deleted: number };
 

@@ -3,16 +3,9 @@ import { engineDefaults } from '../config/index.ts';
 import { isProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import { scoped, type Logger } from '../logger/index.ts';
-import {
-  createEmitter,
-  defaultHolder,
-  migrateRegistry,
-  registerVersion,
-  type BatchLimits,
-  type Emitter,
-  type EventDecoder,
-  type ProjectionDefinition,
-} from '../projections/index.ts';
+import { createEmitter, type BatchLimits, type Emitter, type EventDecoder } from '../projections/index.ts';
+import { defaultHolder, migrateRegistry, registerVersion } from '../registry/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import { createRegistryWatcher } from './createRegistryWatcher.ts';
 import { firstInLine, type CutoverPolicy, type SwitchIntent } from './decideSwitch.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';

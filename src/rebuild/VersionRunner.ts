@@ -4,17 +4,9 @@ import { backoffDelay, engineDefaults } from '../config/index.ts';
 import { isProjectionistError, type ProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
-import {
-  Projector,
-  keepLeaseAlive,
-  releaseLease,
-  waitForLease,
-  type BatchLimits,
-  type Emitter,
-  type EventDecoder,
-  type Lease,
-  type ProjectionDefinition,
-} from '../projections/index.ts';
+import { Projector, type BatchLimits, type Emitter, type EventDecoder } from '../projections/index.ts';
+import { keepLeaseAlive, releaseLease, waitForLease, type Lease } from '../registry/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import { buildVersion, type BuildOutcome } from './buildVersion.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
 import { readVersionRow } from './readVersionRows.ts';

@@ -5,20 +5,17 @@ import type { Logger } from '../logger/index.ts';
 import {
   createEmitter,
   createIndexes,
-  readCheckpoints,
   replayProjection,
-  setVersionState,
   type BatchLimits,
   type Emitter,
   type EventDecoder,
-  type Lease,
-  type ProjectionDefinition,
   type ProjectorEvents,
 } from '../projections/index.ts';
+import { readCheckpoints, setVersionState, type Lease, inFencedTransaction } from '../registry/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import { createLatestWriter } from './createLatestWriter.ts';
 import { createProgressMeter } from './createProgressMeter.ts';
 import { fixTarget } from './fixTarget.ts';
-import { inFencedTransaction } from './inFencedTransaction.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
 import { writeRebuild } from './writeRebuild.ts';
 

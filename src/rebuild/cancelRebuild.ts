@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import { inTransaction } from '../projections/index.ts';
+import { inTransaction } from '../db/index.ts';
 import { lockVersion } from './lockVersion.ts';
 import { writeRebuild } from './writeRebuild.ts';
 

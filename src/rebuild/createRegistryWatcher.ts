@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Emitter, VersionStatus } from '../projections/index.ts';
+import type { Emitter } from '../projections/index.ts';
+import type { VersionStatus } from '../registry/index.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
 import type { VersionRow } from './readVersionRows.ts';
 

@@ -1,5 +1,5 @@
 import { ProjectionistError } from '../errors/index.ts';
-import type { ProjectionDefinition } from '../projections/index.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 
 /** The deployed definition of one version; PRJ_NOT_FOUND when this code has none. */
 export const findDefinition = (

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { highWatermarks, offsetVectorToJson, type LogClient, type OffsetVector } from '../log/index.ts';
-import type { Lease, ProjectionDefinition } from '../projections/index.ts';
-import { inFencedTransaction } from './inFencedTransaction.ts';
+import { type Lease, inFencedTransaction } from '../registry/index.ts';
+import type { ProjectionDefinition } from '../definitions/index.ts';
 import { readVersionRow } from './readVersionRows.ts';
 import { resetVersion } from './resetVersion.ts';
 import { writeRebuild } from './writeRebuild.ts';

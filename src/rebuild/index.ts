@@ -24,3 +24,5 @@ export {
   type VersionReport,
   type RebuildActivity,
 } from './rebuildStatus.ts';
+export { activateVersion, type Activation } from './activateVersion.ts';
+export { findLockBlockers, findLockHolders, type LockBlocker } from './findLockBlockers.ts';

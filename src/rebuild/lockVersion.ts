@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import type { VersionStatus } from '../projections/index.ts';
+import type { VersionStatus } from '../registry/index.ts';
 
 /**
  * Locks a projection's row (as a cutover does, so neither can change under the other) and

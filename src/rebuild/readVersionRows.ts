@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { offsetVectorFromJson, type OffsetVector } from '../log/index.ts';
-import { versionStateOf, type VersionState } from '../projections/index.ts';
+import { versionStateOf, type VersionState } from '../registry/index.ts';
 import type { RebuildPhase } from './writeRebuild.ts';
 import type { Verification } from './verifyVersion.ts';
 

@@ -8,9 +8,9 @@ import {
   type DefinitionDrift,
   type ParkedCount,
   type VersionHealth,
-  type ProjectionDefinition,
   type VersionState,
-} from '../projections/index.ts';
+} from '../registry/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import { readVersionRows, type VersionRow } from './readVersionRows.ts';
 import type { Verification } from './verifyVersion.ts';
 

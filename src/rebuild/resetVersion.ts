@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import { quoteIdentifier, type Lease, type ProjectionDefinition } from '../projections/index.ts';
-import { inFencedTransaction } from './inFencedTransaction.ts';
+import { quoteIdentifier, type ProjectionDefinition } from '../definitions/index.ts';
+import { type Lease, inFencedTransaction } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
 import { writeRebuild } from './writeRebuild.ts';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction } from '../projections/index.ts';
+import { inTransaction } from '../db/index.ts';
 import { lockVersion } from './lockVersion.ts';
 import { writeRebuild } from './writeRebuild.ts';
 

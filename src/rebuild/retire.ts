@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
-import { inTransaction, quoteIdentifier, setVersionState, versionSchemaName } from '../projections/index.ts';
+import { inTransaction } from '../db/index.ts';
+import { quoteIdentifier, versionSchemaName } from '../definitions/index.ts';
+import { setVersionState } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
 import { writeRebuild } from './writeRebuild.ts';
 

@@ -7,7 +7,7 @@ import {
   type ProjectionCheck,
   type ProjectionDefinition,
   type TablesSpec,
-} from '../projections/index.ts';
+} from '../definitions/index.ts';
 
 /** One check's outcome. Numbers are decimal strings: counts and sums may pass 2^53. */
 export type CheckResult = {

@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { offsetVectorToJson, type OffsetVector } from '../log/index.ts';
-import { readCheckpoints, type ProjectionDefinition } from '../projections/index.ts';
+import { readCheckpoints } from '../registry/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import { findDefinition } from './findDefinition.ts';
 import { runCheck, type CheckResult } from './runCheck.ts';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { highWatermarks, offsetDistance, type LogClient, type OffsetVector } from '../log/index.ts';
-import { readCheckpoints } from '../projections/index.ts';
+import { readCheckpoints } from '../registry/index.ts';
 
 export type CatchUp = {
   readonly caughtUp: boolean;

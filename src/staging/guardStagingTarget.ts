@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import { registrySchema } from '../projections/index.ts';
+import { registrySchema } from '../definitions/index.ts';
 
 /** The schema that says what a database is for; `role` is 'production' or 'staging'. */
 export const environmentTable = 'projectionist_environment.role';

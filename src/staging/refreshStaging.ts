@@ -2,20 +2,18 @@ import type pg from 'pg';
 import type { ContractRegistry } from '../contracts/index.ts';
 import { assertCompleteLog, highWatermarks, type LogClient, type OffsetVector } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
+import { activateVersion } from '../rebuild/index.ts';
+import { activeVersion, listProjections, setVersionState } from '../registry/index.ts';
 import {
-  activateVersion,
-  activeVersion,
   contractsDecoder,
   createEmitter,
   createIndexes,
-  listProjections,
   replayProjection,
-  setVersionState,
   type EventDecoder,
   type Emitter,
-  type ProjectionDefinition,
   type ProjectorEvents,
 } from '../projections/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import { createStagingFilter } from './createStagingFilter.ts';
 import { guardStagingTarget, markEnvironment } from './guardStagingTarget.ts';
 import type { StagingPolicy } from './StagingPolicy.ts';

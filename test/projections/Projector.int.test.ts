@@ -4,12 +4,11 @@ import { isProjectionistError } from '../../src/errors/index.ts';
 import { ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
 import {
   Projector,
-  acquireLease,
   createTables,
-  migrateRegistry,
   replayProjection,
   type ProjectorOptions,
 } from '../../src/projections/index.ts';
+import { acquireLease, migrateRegistry } from '../../src/registry/index.ts';
 import { flushBatch } from '../../src/projections/flushBatch.ts';
 import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';

@@ -2,13 +2,9 @@ import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isProjectionistError } from '../../src/errors/index.ts';
 import { createEnvelope, ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
-import {
-  ReactorRunner,
-  defineReactor,
-  replayProjection,
-  type ProjectionDefinition,
-  type ProjectionEvent,
-} from '../../src/projections/index.ts';
+import { ReactorRunner, defineReactor } from '../../src/reactors/index.ts';
+import { replayProjection } from '../../src/projections/index.ts';
+import { type ProjectionDefinition, type ProjectionEvent } from '../../src/definitions/index.ts';
 import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 import { appendAll } from './support/appendAll.ts';

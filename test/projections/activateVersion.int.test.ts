@@ -3,14 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { isProjectionistError, ProjectionistError } from '../../src/errors/index.ts';
-import {
-  activateVersion,
-  listProjections,
-  projectionTestKit,
-  setVersionState,
-  type ProjectionDefinition,
-  type TestEvent,
-} from '../../src/projections/index.ts';
+import { activateVersion } from '../../src/rebuild/index.ts';
+import { listProjections, setVersionState } from '../../src/registry/index.ts';
+import { projectionTestKit, type TestEvent } from '../../src/testing/index.ts';
+import { type ProjectionDefinition } from '../../src/definitions/index.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
 
 const registered = (id: string, firstName: string): TestEvent => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeValue, parseText, toPgText } from '../../src/projections/columnTypes.ts';
+import { normalizeValue, parseText, toPgText } from '../../src/definitions/columnTypes.ts';
 
 const value = (result: ReturnType<typeof normalizeValue>) =>
   result.ok ? result.value : `! ${result.problem}`;

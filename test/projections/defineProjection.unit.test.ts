@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isProjectionistError } from '../../src/errors/index.ts';
-import { defineProjection, type ProjectionInput, type TablesSpec } from '../../src/projections/index.ts';
+import { defineProjection, type ProjectionInput, type TablesSpec } from '../../src/definitions/index.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 
 const attempt = (input: unknown): unknown => {

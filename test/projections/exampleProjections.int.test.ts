@@ -4,13 +4,9 @@ import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts'
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { dailyRevenueV1 } from '../../projections/daily-revenue/v1.ts';
 import { orderTotalsV1 } from '../../projections/order-totals/v1.ts';
-import {
-  contractsDecoder,
-  projectionTestKit,
-  type ProjectionDefinition,
-  type ProjectionTestKit,
-  type TablesSpec,
-} from '../../src/projections/index.ts';
+import { contractsDecoder } from '../../src/projections/index.ts';
+import { projectionTestKit, type ProjectionTestKit } from '../../src/testing/index.ts';
+import { type ProjectionDefinition, type TablesSpec } from '../../src/definitions/index.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
 
 const decode = contractsDecoder(contractRegistry);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectionTestKit, type TestEvent } from '../../src/projections/index.ts';
+import { projectionTestKit, type TestEvent } from '../../src/testing/index.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 import { ledgerEvents } from './support/ledgerEvents.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractRegistry, type Events } from '../../events/index.ts';
 import { isProjectionistError } from '../../src/errors/index.ts';
-import { defineProjectionOf, loadProjections } from '../../src/projections/index.ts';
+import { defineProjectionOf, loadProjections } from '../../src/definitions/index.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 

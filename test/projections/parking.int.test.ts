@@ -5,20 +5,24 @@ import { createEnvelope, ensureTopics, type Envelope, type LogClient } from '../
 import {
   Projector,
   contractsDecoder,
+  type EventDecoder,
+  type ProjectorOptions,
+} from '../../src/projections/index.ts';
+import {
   defineProjection,
+  type PoisonPolicy,
+  type ProjectionDefinition,
+  type ProjectionEvent,
+  type ProjectionHandler,
+  type TablesSpec,
+} from '../../src/definitions/index.ts';
+import {
   listParked,
   listProjections,
   migrateRegistry,
   requestParkedRetry,
   skipParked,
-  type EventDecoder,
-  type PoisonPolicy,
-  type ProjectionDefinition,
-  type ProjectionEvent,
-  type ProjectionHandler,
-  type ProjectorOptions,
-  type TablesSpec,
-} from '../../src/projections/index.ts';
+} from '../../src/registry/index.ts';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
 import { customerEvents } from '../rebuild/support/customerEvents.ts';
 import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFilterValue } from '../../src/projections/parseFilterValue.ts';
+import { parseFilterValue } from '../../src/queries/parseFilterValue.ts';
 
 const problem = (type: Parameters<typeof parseFilterValue>[0], text: string) => {
   const parsed = parseFilterValue(type, text);

@@ -1,14 +1,11 @@
 import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isProjectionistError } from '../../src/errors/index.ts';
-import {
-  activateVersion,
-  defineProjection,
-  projectionTestKit,
-  readRows,
-  setVersionState,
-  type ProjectionEvent,
-} from '../../src/projections/index.ts';
+import { activateVersion } from '../../src/rebuild/index.ts';
+import { defineProjection, type ProjectionEvent } from '../../src/definitions/index.ts';
+import { projectionTestKit } from '../../src/testing/index.ts';
+import { readRows } from '../../src/queries/index.ts';
+import { setVersionState } from '../../src/registry/index.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
 
 const scores = defineProjection({

@@ -1,13 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  defineProjection,
-  findDrift,
-  listProjections,
-  migrateRegistry,
-  projectionTestKit,
-  registerVersion,
-} from '../../src/projections/index.ts';
+import { defineProjection } from '../../src/definitions/index.ts';
+import { findDrift, listProjections, migrateRegistry, registerVersion } from '../../src/registry/index.ts';
+import { projectionTestKit } from '../../src/testing/index.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
 
 const counter = (apply: 'add' | 'double') =>

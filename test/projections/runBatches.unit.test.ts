@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isProjectionistError } from '../../src/errors/index.ts';
 import { createEnvelope, headerNames, type Envelope, type LogBatch } from '../../src/log/index.ts';
-import {
-  createEmitter,
-  defineProjection,
-  type EventDecoder,
-  type ProjectionEvent,
-  type ProjectorEvents,
-} from '../../src/projections/index.ts';
+import { createEmitter, type EventDecoder, type ProjectorEvents } from '../../src/projections/index.ts';
+import { defineProjection, type ProjectionEvent } from '../../src/definitions/index.ts';
 import { createBatchState } from '../../src/projections/createBatchState.ts';
 import { keyString } from '../../src/projections/rowCodec.ts';
-import type { Row, TableModel } from '../../src/projections/projectionTypes.ts';
+import type { Row, TableModel } from '../../src/definitions/projectionTypes.ts';
 import {
   defaultBatchLimits,
   runBatches,

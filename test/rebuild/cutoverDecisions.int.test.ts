@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
-import type { ProjectionDefinition } from '../../src/projections/index.ts';
+import type { ProjectionDefinition } from '../../src/definitions/index.ts';
 import { pauseVersion, rollback, type CutoverPolicy } from '../../src/rebuild/index.ts';
 import { eventually } from '../harness/testEnv.ts';
 import { appendAll } from '../projections/support/appendAll.ts';

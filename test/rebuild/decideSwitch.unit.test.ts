@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VersionStatus } from '../../src/projections/index.ts';
+import type { VersionStatus } from '../../src/registry/index.ts';
 import { decideSwitch, firstInLine, type SwitchIntent } from '../../src/rebuild/decideSwitch.ts';
 import type { VersionRow } from '../../src/rebuild/readVersionRows.ts';
 

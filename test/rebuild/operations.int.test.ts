@@ -3,7 +3,8 @@ import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts'
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { isProjectionistError } from '../../src/errors/index.ts';
 import { highWatermarks, offsetDistance } from '../../src/log/index.ts';
-import { readCheckpoints, replayProjection } from '../../src/projections/index.ts';
+import { readCheckpoints } from '../../src/registry/index.ts';
+import { replayProjection } from '../../src/projections/index.ts';
 import {
   cancelRebuild,
   cutover,

@@ -3,7 +3,7 @@ import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts'
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { isProjectionistError, type ProjectionistError } from '../../src/errors/index.ts';
 import { highWatermarks, offsetDistance } from '../../src/log/index.ts';
-import { readCheckpoints } from '../../src/projections/index.ts';
+import { readCheckpoints } from '../../src/registry/index.ts';
 import {
   cutover,
   pauseVersion,

@@ -11,7 +11,7 @@ import {
   highWatermarks,
   type LogClient,
 } from '../../src/log/index.ts';
-import { migrateRegistry } from '../../src/projections/index.ts';
+import { migrateRegistry } from '../../src/registry/index.ts';
 import { markEnvironment, refreshStaging } from '../../src/staging/index.ts';
 import { truncatePartition } from '../harness/rawKafka.ts';
 import { testLogClient, useTestDatabase } from '../harness/testServices.ts';

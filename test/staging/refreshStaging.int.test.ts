@@ -10,13 +10,9 @@ import {
   highWatermarks,
   type LogClient,
 } from '../../src/log/index.ts';
-import {
-  activateVersion,
-  contractsDecoder,
-  createIndexes,
-  replayProjection,
-  setVersionState,
-} from '../../src/projections/index.ts';
+import { activateVersion } from '../../src/rebuild/index.ts';
+import { contractsDecoder, createIndexes, replayProjection } from '../../src/projections/index.ts';
+import { setVersionState } from '../../src/registry/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import { refreshStaging } from '../../src/staging/index.ts';
 import { testLogClient, useTestDatabase } from '../harness/testServices.ts';

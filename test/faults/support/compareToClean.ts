@@ -1,12 +1,8 @@
 import type pg from 'pg';
 import { contractRegistry } from '../../../events/index.ts';
 import type { LogClient, OffsetVector } from '../../../src/log/index.ts';
-import {
-  contractsDecoder,
-  defineProjection,
-  replayProjection,
-  type ProjectionDefinition,
-} from '../../../src/projections/index.ts';
+import { contractsDecoder, replayProjection } from '../../../src/projections/index.ts';
+import { defineProjection, type ProjectionDefinition } from '../../../src/definitions/index.ts';
 import { tableChecksums } from '../../projections/support/tableChecksum.ts';
 
 /** The same tables and handlers as another version number, without checks: a clean build beside it. */

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { highWatermarks, type LogClient } from '../../../src/log/index.ts';
-import { readCheckpoints, type ProjectionDefinition } from '../../../src/projections/index.ts';
+import { readCheckpoints } from '../../../src/registry/index.ts';
+import { type ProjectionDefinition } from '../../../src/definitions/index.ts';
 
 /** The versions whose checkpoints stand behind the head of the events topic, and by how much. */
 export const lagging = async (

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ProjectionDefinition } from '../../../src/projections/index.ts';
+import type { ProjectionDefinition } from '../../../src/definitions/index.ts';
 
 /**
  * md5 of every row of every table of a version, in primary-key order: two versions with equal

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { contractRegistry } from '../../../events/index.ts';
 import { ensureTopics, type LogClient } from '../../../src/log/index.ts';
-import { contractsDecoder, type ProjectionDefinition } from '../../../src/projections/index.ts';
+import { contractsDecoder } from '../../../src/projections/index.ts';
+import { type ProjectionDefinition } from '../../../src/definitions/index.ts';
 import { RebuildEngine, type RebuildEngineOptions } from '../../../src/rebuild/index.ts';
 import { testLogClient, testPrefix, useTestDatabase } from '../../harness/testServices.ts';
 import { recordEvents } from './recordEvents.ts';

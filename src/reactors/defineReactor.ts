@@ -1,6 +1,5 @@
 import { ProjectionistError } from '../errors/index.ts';
-import type { ProjectionEvent } from './projectionTypes.ts';
-import { projectionNameProblem } from './schemaNames.ts';
+import { type ProjectionEvent, projectionNameProblem } from '../definitions/index.ts';
 
 export type ReactorContext = {
   /** Aborted when the runner stops: pass it to fetch() and friends. */

@@ -1,10 +1,17 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import { sqlTypes, toPgText, type JsonValue } from './columnTypes.ts';
-import { decodeRow, selectList } from './loadRows.ts';
+import {
+  sqlTypes,
+  toPgText,
+  type JsonValue,
+  type ProjectionDefinition,
+  type Row,
+  type TableModel,
+  qualifiedName,
+  quoteIdentifier,
+} from '../definitions/index.ts';
+import { decodeRow, selectList } from '../projections/index.ts';
 import { parseFilterValue } from './parseFilterValue.ts';
-import type { ProjectionDefinition, Row, TableModel } from './projectionTypes.ts';
-import { qualifiedName, quoteIdentifier } from './schemaNames.ts';
 
 /** A row ready for JSON: bigint columns as decimal strings. */
 export type JsonRow = { readonly [column: string]: JsonValue };

@@ -2,19 +2,29 @@ import { ProjectionistError } from '../errors/index.ts';
 import { deepStrictEqual } from 'node:assert/strict';
 import pg from 'pg';
 import { createEnvelope, encodeEnvelope, type LogBatch, type LogRecord } from '../log/index.ts';
-import { acquireLease, type Lease } from './acquireLease.ts';
-import { createBatchState } from './createBatchState.ts';
-import { createEmitter } from './createEmitter.ts';
-import { createIndexes, createTables, emptyTables } from './createTables.ts';
-import type { EventDecoder } from './eventDecoder.ts';
-import { flushBatch } from './flushBatch.ts';
-import { decodeRow, loadRows, selectList } from './loadRows.ts';
-import { migrateRegistry } from './migrateRegistry.ts';
-import type { ProjectionDefinition, RowOf, TablesSpec } from './projectionTypes.ts';
-import type { ProjectorEvents } from './projectorEvents.ts';
-import { registerVersion } from './registerVersion.ts';
-import { defaultBatchLimits, runBatches, type BatchLimits } from './runBatches.ts';
-import { quoteIdentifier } from './schemaNames.ts';
+import { acquireLease, type Lease, migrateRegistry, registerVersion } from '../registry/index.ts';
+import {
+  createBatchState,
+  createEmitter,
+  createIndexes,
+  createTables,
+  emptyTables,
+  type EventDecoder,
+  flushBatch,
+  decodeRow,
+  loadRows,
+  selectList,
+  type ProjectorEvents,
+  defaultBatchLimits,
+  runBatches,
+  type BatchLimits,
+} from '../projections/index.ts';
+import {
+  type ProjectionDefinition,
+  type RowOf,
+  type TablesSpec,
+  quoteIdentifier,
+} from '../definitions/index.ts';
 
 /** An event for `given`: type and data in the shape its version had; the rest is filled in. */
 export type TestEvent = {

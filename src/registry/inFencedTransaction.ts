@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { inTransaction, renewLease, type Lease } from '../projections/index.ts';
+import { inTransaction } from '../db/index.ts';
+import { renewLease, type Lease } from './acquireLease.ts';
 
 /**
  * Runs `work` in a transaction that first checks the lease still carries this token (and holds

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type pg from 'pg';
-import { inTransaction } from './inTransaction.ts';
+import { inTransaction } from '../db/index.ts';
 
 const directory = new URL('./migrations/', import.meta.url);
 

@@ -4,16 +4,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { highWatermarks, readLog, type LogClient, type LogRecord } from '../log/index.ts';
 import { scoped, type Logger } from '../logger/index.ts';
-import { keepLeaseAlive, releaseLease, renewLease, waitForLease, type Lease } from './acquireLease.ts';
-import { readCheckpoints, writeCheckpoints } from './checkpoints.ts';
-import { createEmitter, type Emitter } from './createEmitter.ts';
-import { decodeRecord } from './decodeRecord.ts';
-import { defaultHolder } from './defaultHolder.ts';
+import {
+  keepLeaseAlive,
+  releaseLease,
+  renewLease,
+  waitForLease,
+  type Lease,
+  readCheckpoints,
+  writeCheckpoints,
+  defaultHolder,
+  migrateRegistry,
+} from '../registry/index.ts';
+import { createEmitter, type Emitter, decodeRecord, type EventDecoder } from '../projections/index.ts';
 import type { ReactorDefinition } from './defineReactor.ts';
-import type { EventDecoder } from './eventDecoder.ts';
-import { inTransaction } from './inTransaction.ts';
-import { migrateRegistry } from './migrateRegistry.ts';
-import type { ProjectionEvent } from './projectionTypes.ts';
+import { inTransaction } from '../db/index.ts';
+import type { ProjectionEvent } from '../definitions/index.ts';
 import type { ReactorEvents } from './reactorEvents.ts';
 
 export type ReactorRunnerOptions = {

@@ -3,9 +3,9 @@ import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { findLockBlockers, findLockHolders, type LockBlocker } from './findLockBlockers.ts';
-import { inTransaction } from './inTransaction.ts';
-import { qualifiedName, quoteIdentifier, stableSchemaName, versionSchemaName } from './schemaNames.ts';
-import { setVersionState } from './setVersionState.ts';
+import { inTransaction } from '../db/index.ts';
+import { qualifiedName, quoteIdentifier, stableSchemaName, versionSchemaName } from '../definitions/index.ts';
+import { setVersionState } from '../registry/index.ts';
 
 export type Activation = {
   readonly name: string;

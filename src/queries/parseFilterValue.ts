@@ -1,4 +1,4 @@
-import { parseText, type ColumnType, type JsonValue, type Normalized } from './columnTypes.ts';
+import { parseText, type ColumnType, type JsonValue, type Normalized } from '../definitions/index.ts';
 
 const misfit = (problem: string): Normalized => ({ ok: false, problem });
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ProjectionDefinition, TablesSpec } from './projectionTypes.ts';
+import type { ProjectionDefinition, TablesSpec } from '../definitions/index.ts';
 
 /** A version whose stored definition hash is not its code's: its rows came from other code. */
 export type DefinitionDrift = {

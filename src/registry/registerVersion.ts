@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import { inTransaction } from './inTransaction.ts';
-import type { ProjectionDefinition, TablesSpec } from './projectionTypes.ts';
+import { inTransaction } from '../db/index.ts';
+import type { ProjectionDefinition, TablesSpec } from '../definitions/index.ts';
 import { driftOf, type DefinitionDrift } from './findDrift.ts';
 
 /**

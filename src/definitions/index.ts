@@ -1,0 +1,49 @@
+// Definitions: what a projection is (define, validate, column types, names) and how versions are found on disk.
+export { defineProjection } from './defineProjection.ts';
+export {
+  defineProjectionOf,
+  type EventOf,
+  type HandlersOf,
+  type TypedProjectionInput,
+} from './defineProjectionOf.ts';
+export { loadProjections, type LoadProjectionsOptions } from './loadProjections.ts';
+export type {
+  BatchStore,
+  ColumnSpec,
+  KeyOf,
+  ProjectionCheck,
+  ProjectionDefinition,
+  ProjectionEvent,
+  ProjectionHandler,
+  ProjectionInput,
+  PoisonPolicy,
+  RowOf,
+  RowRef,
+  SqlParam,
+  TableSpec,
+  TablesSpec,
+  Row,
+  TableModel,
+  ProjectionModel,
+} from './projectionTypes.ts';
+export {
+  type ColumnType,
+  type ColumnValues,
+  type JsonValue,
+  toPgText,
+  sqlTypes,
+  decodeSelected,
+  selectExpression,
+  type ColumnValue,
+  normalizeValue,
+  parseText,
+  type Normalized,
+} from './columnTypes.ts';
+export {
+  registrySchema,
+  stableSchemaName,
+  versionSchemaName,
+  quoteIdentifier,
+  qualifiedName,
+  projectionNameProblem,
+} from './schemaNames.ts';

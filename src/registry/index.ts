@@ -1,0 +1,31 @@
+// The registry: the projectionist.* tables (versions, checkpoints, leases, audit, parked events) and their migrations.
+export { migrateRegistry } from './migrateRegistry.ts';
+export { registerVersion } from './registerVersion.ts';
+export { findDrift, type DefinitionDrift } from './findDrift.ts';
+export { setVersionState } from './setVersionState.ts';
+export { versionStateOf, type VersionState, type VersionStatus } from './versionState.ts';
+export { readCheckpoints, writeCheckpoints } from './checkpoints.ts';
+export {
+  acquireLease,
+  waitForLease,
+  renewLease,
+  releaseLease,
+  keepLeaseAlive,
+  type Lease,
+} from './acquireLease.ts';
+export { activeVersion } from './activeVersion.ts';
+export { defaultHolder } from './defaultHolder.ts';
+export { type ParkedEvent, type ParkKind, storableText } from './parkedEvent.ts';
+export { listParked, type ParkedSummary } from './listParked.ts';
+export { requestParkedRetry } from './requestParkedRetry.ts';
+export { skipParked } from './skipParked.ts';
+export { countParked, parkedOf, type ParkedCount } from './countParked.ts';
+export { versionHealth, type VersionHealth } from './versionHealth.ts';
+export { type RetryScope, readParkedRecords } from './readParkedRecords.ts';
+export { listProjections, type ProjectionSummary, type VersionSummary } from './listProjections.ts';
+export { parkedRetryDue } from './parkedRetryDue.ts';
+export { parkEvents } from './parkEvents.ts';
+export { releaseParked } from './releaseParked.ts';
+export { dropStaleParked } from './dropStaleParked.ts';
+export { readBlockedStreams } from './readBlockedStreams.ts';
+export { inFencedTransaction } from './inFencedTransaction.ts';

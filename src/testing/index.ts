@@ -1,0 +1,2 @@
+// Testing: what a user's tests need to run a projection against a real PostgreSQL.
+export { projectionTestKit, ProjectionTestKit, type TestEvent } from './projectionTestKit.ts';
