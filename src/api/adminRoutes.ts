@@ -6,17 +6,7 @@ import { ProjectionistError } from '../errors/index.ts';
 import type { LogClient } from '../log/index.ts';
 import { listParked, requestParkedRetry, skipParked } from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
-import {
-  cancelRebuild,
-  cutover,
-  pauseVersion,
-  rebuildStatus,
-  requestRebuild,
-  resumeVersion,
-  retire,
-  rollback,
-  verifyVersion,
-} from '../rebuild/index.ts';
+import { rebuildStatus, runVerb } from '../rebuild/index.ts';
 
 export type AdminRoutesOptions = {
   client: LogClient;
@@ -69,6 +59,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     projections: jsonSafe(await rebuildStatus({ pool, client, definitions })),
   }));
 
+  const context = (request: { ip: string }) => ({ pool, client, definitions, actor: actor(request) });
   app.post(
     '/admin/projections/:name/versions/:version/rebuild',
     {
@@ -82,39 +73,19 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
       },
     },
     async (request) =>
-      jsonSafe(
-        await requestRebuild({
-          pool,
-          ...request.params,
-          fromScratch: request.body.fromScratch,
-          actor: actor(request),
-        }),
-      ),
-  );
-  app.post(
-    '/admin/projections/:name/versions/:version/verify',
-    { schema: { security, params: versionParams } },
-    async (request) => jsonSafe(await verifyVersion({ pool, definitions, ...request.params })),
-  );
-  app.post(
-    '/admin/projections/:name/versions/:version/cutover',
-    { schema: { security, params: versionParams } },
-    async (request) =>
-      jsonSafe(await cutover({ pool, client, definitions, ...request.params, actor: actor(request) })),
+      jsonSafe(await runVerb(context(request), 'rebuild', { ...request.params, ...request.body })),
   );
   app.post(
     '/admin/projections/:name/rollback',
     { schema: { security, params: z.object({ name }) } },
-    async (request) =>
-      jsonSafe(
-        await rollback({ pool, client, definitions, name: request.params.name, actor: actor(request) }),
-      ),
+    async (request) => jsonSafe(await runVerb(context(request), 'rollback', request.params)),
   );
-  app.post(
-    '/admin/projections/:name/versions/:version/retire',
-    { schema: { security, params: versionParams } },
-    async (request) => jsonSafe(await retire({ pool, ...request.params, actor: actor(request) })),
-  );
+  for (const verb of ['verify', 'cutover', 'retire', 'pause', 'resume', 'cancel'] as const)
+    app.post(
+      `/admin/projections/:name/versions/:version/${verb}`,
+      { schema: { security, params: versionParams } },
+      async (request) => jsonSafe(await runVerb(context(request), verb, request.params)),
+    );
   const parkedBody = z
     .object({ eventId: z.string().min(1).max(200).optional() })
     .strict()
@@ -149,18 +120,4 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
       ...(await skipParked({ pool, ...request.params, ...request.body })),
     }),
   );
-  for (const [verb, act] of [
-    ['pause', pauseVersion],
-    ['resume', resumeVersion],
-    ['cancel', cancelRebuild],
-  ] as const) {
-    app.post(
-      `/admin/projections/:name/versions/:version/${verb}`,
-      { schema: { security, params: versionParams } },
-      async (request) => {
-        await act({ pool, ...request.params, actor: actor(request) });
-        return { ...request.params, done: verb };
-      },
-    );
-  }
 };

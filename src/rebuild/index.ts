@@ -6,6 +6,7 @@ export { RebuildEngine, type RebuildEngineOptions, type CutoverPolicy } from './
 export type { RebuildEvents } from './rebuildEvents.ts';
 
 // The operator's verbs: each works from any process, against the registry.
+export { runVerb, operatorVerbs, type OperatorVerb, type VerbContext, type VerbResults } from './runVerb.ts';
 export { cutover } from './cutover.ts';
 export { rollback } from './rollback.ts';
 export { retire, type Retirement } from './retire.ts';
