@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['events/**/*.ts', 'projections/**/*.ts'],
+    files: ['events/**/*.ts', 'projections/**/*.ts', 'reactors/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', driverImports] },
   },
   {

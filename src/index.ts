@@ -20,6 +20,7 @@ export {
 } from './definitions/index.ts';
 export {
   defineReactor,
+  loadReactors,
   type ReactorContext,
   type ReactorDefinition,
   type ReactorHandler,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
 import { projections } from '../projections/index.ts';
+import { reactors as deployedReactors } from '../reactors/index.ts';
 import { buildApp, type App } from './api/index.ts';
 import {
   catalogFromContracts,
@@ -17,6 +18,7 @@ import { createLogger, scoped, type Logger } from './logger/index.ts';
 import { contractsDecoder } from './projections/index.ts';
 import { migrateRegistry } from './registry/index.ts';
 import { RebuildEngine } from './rebuild/index.ts';
+import { ReactorRunner, type ReactorDefinition } from './reactors/index.ts';
 import { markEnvironment } from './staging/index.ts';
 
 export type Running = {
@@ -43,12 +45,14 @@ export type StartOptions = {
   logger?: Logger;
   /** Run the command workers and their state recorder. Default true. */
   workers?: boolean;
-  /** Run the projections: build, tail, verify, cut over (the RebuildEngine). Default false; `serve` runs it. */
+  /** Run the projections (build, tail, verify, cut over: the RebuildEngine) and the reactors. Default false; `serve` runs it. */
   engine?: boolean;
   /** Build the HTTP app (true) and also listen on the configured port ('listen'). Default 'listen'. */
   http?: boolean | 'listen';
   /** The health registry to report into; default a new one. */
   health?: Health;
+  /** The reactors the engine runs; default every `reactors/<name>.ts`. */
+  reactors?: readonly ReactorDefinition[];
 };
 
 /**
@@ -144,6 +148,21 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       );
       await engine.start();
       background.push(() => engine.stop());
+      for (const reactor of options.reactors ?? deployedReactors) {
+        const runner = new ReactorRunner({
+          pool,
+          client: log,
+          reactor,
+          decode: contractsDecoder(contractRegistry),
+          logger,
+          ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
+        });
+        runner.events.on('reactor:error', ({ error, retryInMs }) =>
+          engineFaults.fail(`reactor ${reactor.name}: ${reasonOf(error)}`, retryInMs + 3_000),
+        );
+        await runner.start();
+        background.push(() => runner.stop());
+      }
     }
     let app: App | undefined;
     const http = options.http ?? 'listen';

@@ -47,3 +47,4 @@ export {
   qualifiedName,
   projectionNameProblem,
 } from './schemaNames.ts';
+export { closestName } from './closestName.ts';

@@ -7,3 +7,4 @@ export {
 } from './defineReactor.ts';
 export { ReactorRunner, type ReactorRunnerOptions } from './ReactorRunner.ts';
 export type { ReactorEvents } from './reactorEvents.ts';
+export { loadReactors } from './loadReactors.ts';
