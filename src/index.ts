@@ -1,28 +1,36 @@
-// The public API: what events/ and projections/ (the user's rooms) import. Never kafkajs, never pg.
-export * from './contracts/index.ts';
+// The public API: what the user's rooms (events/, projections/, reactors/) and their tests import.
+// Never kafkajs, never pg. Every name is listed by hand and test/publicApi.unit.test.ts holds
+// the list, so a new public name is a deliberate change.
+
+// Contracts (events/): commands, events, aggregates, and the PII tag of every field.
 export {
-  defineProjection,
+  createContractRegistry,
+  defineAggregate,
+  defineCommand,
+  defineEvent,
+  notPersonal,
+  personal,
+  type AnyContract,
+} from './contracts/index.ts';
+
+// Projection versions (projections/<name>/v<N>.ts), found from their folder.
+export {
   defineProjectionOf,
   loadProjections,
   type BatchStore,
-  type ColumnSpec,
-  type ColumnType,
   type EventOf,
-  type HandlersOf,
-  type JsonValue,
-  type KeyOf,
-  type ProjectionCheck,
   type ProjectionDefinition,
   type ProjectionEvent,
   type ProjectionHandler,
-  type RowOf,
   type TablesSpec,
 } from './definitions/index.ts';
-export {
-  defineReactor,
-  loadReactors,
-  type ReactorContext,
-  type ReactorDefinition,
-  type ReactorHandler,
-} from './reactors/index.ts';
-export { projectionTestKit } from './testing/index.ts';
+
+// Reactors (reactors/<name>.ts): side effects on live events.
+export { defineReactor, loadReactors, type ReactorDefinition } from './reactors/index.ts';
+
+// A user's tests: a projection run against a real PostgreSQL, events decoded through the contracts.
+export { contractsDecoder } from './projections/index.ts';
+export { projectionTestKit, type ProjectionTestKit, type TestEvent } from './testing/index.ts';
+
+// Errors: every refusal is a ProjectionistError with a code from one closed list.
+export { ProjectionistError, isProjectionistError, type ErrorCode } from './errors/index.ts';
