@@ -43,8 +43,6 @@ export const sqlTypes = {
   jsonb: 'jsonb',
 } as const satisfies Record<ColumnType, string>;
 
-export const columnTypeNames = Object.keys(sqlTypes) as ColumnType[];
-
 /**
  * Types allowed in a primary key: those whose equality in PostgreSQL is equality of their
  * canonical text here, so the row cache and the table agree on which rows are the same.
