@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
-import { renewLease, type Lease, writeCheckpoints, parkEvents, releaseParked } from '../registry/index.ts';
+import {
+  renewLease,
+  type Lease,
+  writeCheckpoints,
+  writeProgress,
+  parkEvents,
+  releaseParked,
+} from '../registry/index.ts';
 import { inTransaction } from '../db/index.ts';
 import type { BatchChanges } from './runBatches.ts';
 import { writeChanges, type WriteCounts } from './writeChanges.ts';
@@ -49,11 +56,7 @@ export const flushBatch = async (options: {
     await releaseParked({ ...version, released: changes.released ?? [] });
     await writeCheckpoints({ db: client, name: lease.name, version: lease.version, positions });
     if (progress !== undefined)
-      await client.query(`update projectionist.versions set progress = $3 where name = $1 and version = $2`, [
-        lease.name,
-        lease.version,
-        JSON.stringify(progress),
-      ]);
+      await writeProgress({ db: client, name: lease.name, version: lease.version, progress });
     return total;
   });
   return { ...counts, statements: changes.sql.length, tookMs: performance.now() - started };

@@ -5,6 +5,7 @@ export { findDrift, type DefinitionDrift } from './findDrift.ts';
 export { setVersionState } from './setVersionState.ts';
 export { versionStateOf, type VersionState, type VersionStatus } from './versionState.ts';
 export { readCheckpoints, writeCheckpoints } from './checkpoints.ts';
+export { writeProgress } from './writeProgress.ts';
 export {
   acquireLease,
   waitForLease,
