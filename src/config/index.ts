@@ -1,4 +1,4 @@
 export { loadConfig } from './loadConfig.ts';
-export { configSchema, type Config } from './configSchema.ts';
-export { engineDefaults, type Backoff, type EngineDefaults } from './engineDefaults.ts';
+export type { Config } from './configSchema.ts';
+export { engineDefaults } from './engineDefaults.ts';
 export { backoffDelay } from './backoffDelay.ts';

@@ -1,16 +1,9 @@
 // Definitions: what a projection is (define, validate, column types, names) and how versions are found on disk.
 export { defineProjection } from './defineProjection.ts';
-export {
-  defineProjectionOf,
-  type EventOf,
-  type HandlersOf,
-  type TypedProjectionInput,
-} from './defineProjectionOf.ts';
-export { loadProjections, type LoadProjectionsOptions } from './loadProjections.ts';
+export { defineProjectionOf, type EventOf } from './defineProjectionOf.ts';
+export { loadProjections } from './loadProjections.ts';
 export type {
   BatchStore,
-  ColumnSpec,
-  KeyOf,
   ProjectionCheck,
   ProjectionDefinition,
   ProjectionEvent,
@@ -18,9 +11,7 @@ export type {
   ProjectionInput,
   PoisonPolicy,
   RowOf,
-  RowRef,
   SqlParam,
-  TableSpec,
   TablesSpec,
   Row,
   TableModel,
@@ -28,7 +19,6 @@ export type {
 } from './projectionTypes.ts';
 export {
   type ColumnType,
-  type ColumnValues,
   type JsonValue,
   toPgText,
   sqlTypes,

@@ -1,1 +1,1 @@
-export { createLogger, scoped, type Logger, type LogScope } from './createLogger.ts';
+export { createLogger, scoped, type Logger } from './createLogger.ts';

@@ -1,10 +1,4 @@
 // Reactors: handlers with side effects, run on live events only.
-export {
-  defineReactor,
-  type ReactorContext,
-  type ReactorDefinition,
-  type ReactorHandler,
-} from './defineReactor.ts';
-export { ReactorRunner, type ReactorRunnerOptions } from './ReactorRunner.ts';
-export type { ReactorEvents } from './reactorEvents.ts';
+export { defineReactor, type ReactorDefinition } from './defineReactor.ts';
+export { ReactorRunner } from './ReactorRunner.ts';
 export { loadReactors } from './loadReactors.ts';

@@ -2,9 +2,7 @@
 // their contracts' PII tags, failing closed. The refresh replays the log through this filter.
 export { createStagingFilter, type StagingFilterOptions } from './createStagingFilter.ts';
 export type { StagingFilter, StagingVerdict } from './StagingFilter.ts';
-export type { DropReason, StagingSummary, TypeSummary } from './StagingSummary.ts';
-export type { MetadataRule, StagingPolicy } from './StagingPolicy.ts';
 export { defaultPolicy } from './defaultPolicy.ts';
-export { strategies, isStrategy, type Strategy } from './strategies.ts';
-export { refreshStaging, type StagingRefreshResult } from './refreshStaging.ts';
-export { guardStagingTarget, markEnvironment } from './guardStagingTarget.ts';
+export type { Strategy } from './strategies.ts';
+export { refreshStaging } from './refreshStaging.ts';
+export { markEnvironment } from './guardStagingTarget.ts';
