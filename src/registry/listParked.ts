@@ -1,18 +1,10 @@
 import type pg from 'pg';
-import type { ParkKind } from './parkedEvent.ts';
+import type { ParkedEvent, ParkKind } from './parkedEvent.ts';
 
 /** A parked event as operators see it: where, what, why; never its data (it may be personal). */
-export type ParkedSummary = {
+export type ParkedSummary = Omit<ParkedEvent, 'position' | 'envelope'> & {
   readonly partition: number;
   readonly offset: bigint;
-  readonly eventId: string;
-  readonly streamId: string;
-  readonly type: string;
-  readonly writtenVersion: number;
-  readonly kind: ParkKind;
-  readonly reason: string;
-  /** The event it queues behind, or null when it is the first of its stream. */
-  readonly behind: string | null;
   readonly parkedAt: Date;
   readonly attempts: number;
   readonly lastAttemptAt: Date;
