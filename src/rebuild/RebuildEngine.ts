@@ -4,16 +4,21 @@ import { isProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import { scoped, type Logger } from '../logger/index.ts';
 import { createEmitter, type BatchLimits, type Emitter, type EventDecoder } from '../projections/index.ts';
-import { defaultHolder, migrateRegistry, registerVersion } from '../registry/index.ts';
+import {
+  defaultHolder,
+  migrateRegistry,
+  registerVersion,
+  readVersionRows,
+  type VersionRow,
+  writeRebuild,
+} from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { createRegistryWatcher } from './createRegistryWatcher.ts';
 import { firstInLine, type CutoverPolicy, type SwitchIntent } from './decideSwitch.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
-import { readVersionRows, type VersionRow } from './readVersionRows.ts';
 import { retire } from './retire.ts';
 import { switchVersion } from './switchVersion.ts';
 import { VersionRunner } from './VersionRunner.ts';
-import { writeRebuild } from './writeRebuild.ts';
 
 export type { CutoverPolicy } from './decideSwitch.ts';
 

@@ -5,11 +5,10 @@ import { isProjectionistError, type ProjectionistError } from '../errors/index.t
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { Projector, type BatchLimits, type Emitter, type EventDecoder } from '../projections/index.ts';
-import { keepLeaseAlive, releaseLease, waitForLease, type Lease } from '../registry/index.ts';
+import { keepLeaseAlive, releaseLease, waitForLease, type Lease, readVersionRow } from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { buildVersion, type BuildOutcome } from './buildVersion.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
-import { readVersionRow } from './readVersionRows.ts';
 
 export type RunnerOptions = {
   readonly pool: pg.Pool;

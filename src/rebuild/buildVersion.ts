@@ -11,13 +11,18 @@ import {
   type EventDecoder,
   type ProjectorEvents,
 } from '../projections/index.ts';
-import { readCheckpoints, setVersionState, type Lease, inFencedTransaction } from '../registry/index.ts';
+import {
+  readCheckpoints,
+  setVersionState,
+  type Lease,
+  inFencedTransaction,
+  writeRebuild,
+} from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { createLatestWriter } from './createLatestWriter.ts';
 import { createProgressMeter } from './createProgressMeter.ts';
 import { fixTarget } from './fixTarget.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
-import { writeRebuild } from './writeRebuild.ts';
 
 export type BuildOutcome = 'built' | 'stopped' | 'failed';
 

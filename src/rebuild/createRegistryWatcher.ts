@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import type { Emitter } from '../projections/index.ts';
-import type { VersionStatus } from '../registry/index.ts';
+import { type VersionStatus, type VersionRow } from '../registry/index.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
-import type { VersionRow } from './readVersionRows.ts';
 
 type AuditRow = {
   id: string;

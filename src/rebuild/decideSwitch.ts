@@ -1,5 +1,5 @@
 import { ProjectionistError } from '../errors/index.ts';
-import type { VersionRow } from './readVersionRows.ts';
+import { type VersionRow } from '../registry/index.ts';
 
 /** Who decides that a caught-up, verified version takes over reads: the engine, or an operator. */
 export type CutoverPolicy = 'auto' | 'manual';

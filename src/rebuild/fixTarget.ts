@@ -1,10 +1,8 @@
 import type pg from 'pg';
 import { highWatermarks, offsetVectorToJson, type LogClient, type OffsetVector } from '../log/index.ts';
-import { type Lease, inFencedTransaction } from '../registry/index.ts';
+import { type Lease, inFencedTransaction, readVersionRow, writeRebuild } from '../registry/index.ts';
 import type { ProjectionDefinition } from '../definitions/index.ts';
-import { readVersionRow } from './readVersionRows.ts';
 import { resetVersion } from './resetVersion.ts';
-import { writeRebuild } from './writeRebuild.ts';
 
 export type FixedTarget = {
   /** The offset vector the bulk replay runs up to (exclusive). */

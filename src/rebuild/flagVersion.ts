@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
-import type { VersionStatus } from '../registry/index.ts';
+import { type VersionStatus, writeRebuild } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
-import { writeRebuild } from './writeRebuild.ts';
 
 /**
  * Sets an operator's flags on a version (paused, cancelled, requested) under the projection

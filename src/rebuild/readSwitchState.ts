@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SwitchState } from './decideSwitch.ts';
-import { readVersionRows } from './readVersionRows.ts';
+import { readVersionRows } from '../registry/index.ts';
 
 /**
  * What decideSwitch needs about a projection: every version's row (state, flags, the active

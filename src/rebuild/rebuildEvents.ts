@@ -1,7 +1,6 @@
 import type { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector, Position } from '../log/index.ts';
-import type { DefinitionDrift, VersionStatus } from '../registry/index.ts';
-import type { Verification } from './verifyVersion.ts';
+import { type DefinitionDrift, type VersionStatus, type Verification } from '../registry/index.ts';
 
 type Version = { readonly name: string; readonly version: number };
 

@@ -9,10 +9,11 @@ import {
   type ParkedCount,
   type VersionHealth,
   type VersionState,
+  readVersionRows,
+  type VersionRow,
+  type Verification,
 } from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
-import { readVersionRows, type VersionRow } from './readVersionRows.ts';
-import type { Verification } from './verifyVersion.ts';
 
 /**
  * What a version is doing, in one word, for status tables:

@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
 import { inTransaction } from '../db/index.ts';
-import { setVersionState, type VersionStatus } from '../registry/index.ts';
+import { setVersionState, type VersionStatus, writeRebuild } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
 import { retiredHolder } from './retire.ts';
-import { writeRebuild } from './writeRebuild.ts';
 
 export type RebuildRequest = {
   readonly name: string;

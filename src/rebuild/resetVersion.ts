@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
 import { quoteIdentifier, type ProjectionDefinition } from '../definitions/index.ts';
-import { type Lease, inFencedTransaction } from '../registry/index.ts';
+import { type Lease, inFencedTransaction, writeRebuild } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
-import { writeRebuild } from './writeRebuild.ts';
 
 /**
  * Empties a version for a build from scratch, under its lease: drops its schema (tables and

@@ -3,9 +3,8 @@ import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { inTransaction } from '../db/index.ts';
 import { quoteIdentifier, versionSchemaName } from '../definitions/index.ts';
-import { setVersionState } from '../registry/index.ts';
+import { setVersionState, writeRebuild } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
-import { writeRebuild } from './writeRebuild.ts';
 
 export type Retirement = {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { ProjectionistError } from '../errors/index.ts';
-import { readVersionRow } from './readVersionRows.ts';
 import { switchVersion, type CutoverResult, type SwitchOptions } from './switchVersion.ts';
+import { readVersionRow } from '../registry/index.ts';
 
 /**
  * Undoes the last cutover of a projection: points its stable views back at the version that

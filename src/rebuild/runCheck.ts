@@ -1,4 +1,5 @@
 import { ProjectionistError } from '../errors/index.ts';
+import type { CheckResult } from '../registry/index.ts';
 import type pg from 'pg';
 import {
   qualifiedName,
@@ -9,19 +10,7 @@ import {
   type TablesSpec,
 } from '../definitions/index.ts';
 
-/** One check's outcome. Numbers are decimal strings: counts and sums may pass 2^53. */
-export type CheckResult = {
-  readonly check: string;
-  readonly kind: ProjectionCheck<TablesSpec>['kind'];
-  /** The old version's value (same-count, same-sum), "0" rows (no-rows); null with nothing to compare to. */
-  readonly expected: string | null;
-  readonly actual: string | null;
-  readonly ok: boolean;
-  /** Why it could not run, or why there was nothing to compare with. */
-  readonly note?: string;
-  /** no-rows: up to three of the rows that should not exist. */
-  readonly sample?: readonly Record<string, unknown>[];
-};
+export type { CheckResult };
 
 const scalar = async (client: pg.PoolClient, sql: string): Promise<string> =>
   (await client.query<{ value: string | null }>(sql)).rows[0]?.value ?? '0';

@@ -10,7 +10,8 @@ import { resumeVersion } from './resumeVersion.ts';
 import { retire, type Retirement } from './retire.ts';
 import { rollback } from './rollback.ts';
 import type { CutoverResult } from './switchVersion.ts';
-import { verifyVersion, type Verification } from './verifyVersion.ts';
+import { verifyVersion } from './verifyVersion.ts';
+import { type Verification } from '../registry/index.ts';
 
 /** The operator's verbs on a projection version, as the CLI and the admin API both offer them. */
 export const operatorVerbs = [

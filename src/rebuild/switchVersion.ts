@@ -6,9 +6,9 @@ import { activateVersion, type Activation } from './activateVersion.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { decideSwitch, type SwitchIntent, type SwitchState } from './decideSwitch.ts';
 import { readSwitchState } from './readSwitchState.ts';
-import { verifyVersion, type Verification } from './verifyVersion.ts';
+import { verifyVersion } from './verifyVersion.ts';
 import { waitForCatchUp } from './waitForCatchUp.ts';
-import { writeRebuild } from './writeRebuild.ts';
+import { type Verification, writeRebuild } from '../registry/index.ts';
 
 export type CutoverResult = Activation & {
   /** The checks that let it through; null for a rollback, which runs none. */

@@ -3,31 +3,12 @@ import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { offsetVectorToJson, type OffsetVector } from '../log/index.ts';
-import { readCheckpoints } from '../registry/index.ts';
+import { readCheckpoints, type CheckResult, type Verification } from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { findDefinition } from './findDefinition.ts';
-import { runCheck, type CheckResult } from './runCheck.ts';
+import { runCheck } from './runCheck.ts';
 
-/** What verifyVersion found; plain JSON, so that it can be stored and served as it is. */
-export type Verification = {
-  readonly name: string;
-  readonly version: number;
-  /** The version compared with (the active one), or null when there is none. */
-  readonly against: number | null;
-  readonly passed: boolean;
-  /**
-   * Both versions had committed the same log positions when the checks ran, so the comparison
-   * is exact. False when writes kept them apart for the whole `alignWaitMs`: counts may differ
-   * by the events in flight.
-   */
-  readonly aligned: boolean;
-  /** Committed positions of the version and of the one compared with, as the checks saw them. */
-  readonly positions: Readonly<Record<string, string>>;
-  readonly againstPositions: Readonly<Record<string, string>> | null;
-  /** ISO time of the snapshot. */
-  readonly at: string;
-  readonly results: readonly CheckResult[];
-};
+export type { Verification };
 
 /** Runs `work` in a repeatable-read, read-only transaction: one snapshot, and nothing it can write. */
 const inSnapshot = async <T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {

@@ -6,6 +6,9 @@ export { setVersionState } from './setVersionState.ts';
 export { versionStateOf, type VersionState, type VersionStatus } from './versionState.ts';
 export { readCheckpoints, writeCheckpoints } from './checkpoints.ts';
 export { writeProgress } from './writeProgress.ts';
+export { readVersionRows, readVersionRow, type VersionRow } from './readVersionRows.ts';
+export { writeRebuild, type RebuildFields, type RebuildPhase } from './writeRebuild.ts';
+export type { Verification, CheckResult } from './verification.ts';
 export {
   acquireLease,
   waitForLease,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VersionStatus } from '../../src/registry/index.ts';
+import type { VersionRow, VersionStatus } from '../../src/registry/index.ts';
 import { decideSwitch, firstInLine, type SwitchIntent } from '../../src/rebuild/decideSwitch.ts';
-import type { VersionRow } from '../../src/rebuild/readVersionRows.ts';
 
 const name = 'customer-directory';
 

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { offsetVectorFromJson, type OffsetVector } from '../log/index.ts';
-import { versionStateOf, type VersionState } from '../registry/index.ts';
+import type { Verification } from './verification.ts';
+import { versionStateOf, type VersionState } from './versionState.ts';
 import type { RebuildPhase } from './writeRebuild.ts';
-import type { Verification } from './verifyVersion.ts';
 
 /** Everything the registry knows about one projection version, as the rebuild engine reads it. */
 export type VersionRow = {
