@@ -7,7 +7,10 @@ import type {
   TableModel,
   TablesSpec,
 } from '../definitions/index.ts';
+import type { Application, Applied, BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
 import { keyString, normalizeKey, normalizeRow } from './rowCodec.ts';
+
+export type { BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
 
 /** Whether the table holds a row under this key: known from a load, or unknown. */
 type Persisted = 'yes' | 'no' | 'unknown';
@@ -20,67 +23,21 @@ type TableState = {
   /** Rows were committed into it by this state; once evicted they are no longer known. */
   flushed: boolean;
 };
-/** How to undo one change to memory: the entry as it was, or undefined if it was not there. */
+/**
+ * How to undo one change to memory: the entry as it was, or undefined if it was not there. The
+ * journal holds the changes since the event being applied began (or the probe), no more.
+ */
 type Undo = {
   readonly state: TableState;
   readonly text: string;
   readonly before: Omit<Entry, 'key'> | undefined;
 };
 
-export type TableChanges = {
-  readonly table: TableModel;
-  /** Rows known to be new: plain inserts. */
-  readonly inserts: readonly Row[];
-  /** Rows that exist or may: insert ... on conflict do update. */
-  readonly upserts: readonly Row[];
-  /** Keys of rows that exist or may. */
-  readonly deletes: readonly Row[];
-};
-
-export type QueuedSql = {
-  readonly text: string;
-  readonly params: readonly (string | number | boolean | null)[];
-};
-
-/** Keys to load, per table: key string -> key. */
-export type LoadPlan = Map<string, Map<string, Row>>;
-
-/** A point to undo memory back to. */
-export type Mark = { readonly journal: number; readonly sql: number };
-
 /**
  * Thrown out of a handler that read a row neither declared by its keys() nor in memory. The
  * engine undoes what the handler did, loads the row and runs the handler again.
  */
 export const rowMiss: Error = Object.freeze(new Error('a handler read a row that is not loaded yet'));
-
-export type BatchState = {
-  readonly store: BatchStore<TablesSpec>;
-  /** Rows held in memory, clean or not. */
-  size(): number;
-  /**
-   * Adds the refs that memory cannot answer to `plan`; answers how many new keys it added.
-   * Refs of tables known complete become absent rows at once.
-   */
-  plan(refs: readonly { readonly table: string; readonly key: unknown }[], plan: LoadPlan): number;
-  /** Records what a load found: the rows found exist, the other planned keys do not. */
-  accept(table: string, keys: ReadonlyMap<string, Row>, found: readonly Row[]): void;
-  /** Where memory is now; `undo` goes back to it. Memory changes are journaled until `forget`. */
-  mark(): Mark;
-  undo(mark: Mark): void;
-  /** Ends the journal: what was done stays done. */
-  forget(): void;
-  /** The keys handlers read that were not loaded (see `rowMiss`), collected since the last call. */
-  takeMisses(): LoadPlan;
-  /** How many such reads there have been; grows by one at each. */
-  missed(): number;
-  /** The final state of every row changed since the last commit, and the queued raw SQL. */
-  changes(): { readonly tables: readonly TableChanges[]; readonly sql: readonly QueuedSql[] };
-  /** The changes are committed: rows become clean. After raw SQL, memory is dropped. */
-  committed(): void;
-  /** Drops every row from memory (the cache bound); must follow a commit. */
-  evict(): void;
-};
 
 /**
  * The rows of one projection version in memory, and the store handlers write through. Every
@@ -102,7 +59,7 @@ export const createBatchState = (options: {
     });
   let sql: QueuedSql[] = [];
   let size = 0;
-  let journal: Undo[] = [];
+  const journal: Undo[] = [];
   let misses: LoadPlan = new Map();
   let missed = 0;
 
@@ -190,8 +147,39 @@ export const createBatchState = (options: {
     },
   };
 
+  /** Puts memory back as it was when the journal was `journal` long and `sql` statements were queued. */
+  const undo = (journalAt: number, sqlAt: number) => {
+    while (journal.length > journalAt) {
+      const step = journal.pop() as Undo;
+      const entry = step.state.entries.get(step.text);
+      if (step.before === undefined) {
+        step.state.entries.delete(step.text);
+        size--;
+      } else if (entry !== undefined) step.state.entries.set(step.text, { key: entry.key, ...step.before });
+    }
+    if (sql.length > sqlAt) sql.length = sqlAt;
+  };
+
+  /** Applies one event, undoing it unless it is done; leaves the journal as the event found it. */
+  const applyOne = ({ event, handler }: Application): Applied => {
+    const journalAt = journal.length;
+    const sqlAt = sql.length;
+    const before = missed;
+    try {
+      handler.apply(event, store);
+    } catch (error) {
+      undo(journalAt, sqlAt);
+      return error === rowMiss || missed > before ? 'miss' : { failed: error };
+    }
+    // A handler that caught the miss itself computed from a row it could not see.
+    if (missed > before) {
+      undo(journalAt, sqlAt);
+      return 'miss';
+    }
+    return 'done';
+  };
+
   return {
-    store,
     size: () => size,
     plan: (refs, plan) => {
       let added = 0;
@@ -220,23 +208,19 @@ export const createBatchState = (options: {
       for (const [text, key] of keys)
         if (!state.entries.has(text)) put(state, text, { key, row: null, persisted: 'no', dirty: false });
     },
-    mark: () => ({ journal: journal.length, sql: sql.length }),
-    undo: (mark) => {
-      while (journal.length > mark.journal) {
-        const step = journal.pop() as Undo;
-        const entry = step.state.entries.get(step.text);
-        if (step.before === undefined) {
-          step.state.entries.delete(step.text);
-          size--;
-        } else if (entry !== undefined) step.state.entries.set(step.text, { key: entry.key, ...step.before });
-      }
-      sql.length = Math.min(sql.length, mark.sql);
+    apply: (application) => {
+      // What came before this event stays done: only its own changes may be undone.
+      journal.length = 0;
+      const applied = applyOne(application);
+      journal.length = 0;
+      return applied;
     },
-    forget: () => {
-      journal = [];
-    },
-    missed: () => missed,
-    takeMisses: () => {
+    probe: (later) => {
+      journal.length = 0;
+      const sqlAt = sql.length;
+      // Each probe sees what the ones before it did, as it would when applied for real.
+      for (const application of later) applyOne(application);
+      undo(0, sqlAt);
       const taken = misses;
       misses = new Map();
       return taken;
@@ -258,7 +242,7 @@ export const createBatchState = (options: {
       return { tables: out, sql };
     },
     committed: () => {
-      journal = [];
+      journal.length = 0;
       for (const state of tables.values()) {
         for (const entry of state.entries.values()) {
           if (!entry.dirty) continue;
@@ -282,7 +266,7 @@ export const createBatchState = (options: {
         for (const entry of state.entries.values())
           if (entry.dirty)
             throw new ProjectionistError('PRJ_INTERNAL', 'evicting rows that were never flushed');
-      journal = [];
+      journal.length = 0;
       for (const state of tables.values()) {
         if (state.flushed) state.complete = false;
         state.entries.clear();

@@ -1,6 +1,6 @@
 import { ProjectionistError } from '../errors/index.ts';
 import type { LogBatch, LogRecord } from '../log/index.ts';
-import { positionKey } from './runBatches.ts';
+import { positionKey } from './Parking.ts';
 import { RefusedBatch } from './RefusedBatch.ts';
 
 /**

@@ -5,7 +5,9 @@ import type { EventDecoder } from './eventDecoder.ts';
 import { recordBatches } from './isolateRefused.ts';
 import type { ProjectionDefinition } from '../definitions/index.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
-import { runBatches, type BatchSink, type Parking } from './runBatches.ts';
+import type { BatchSink } from './BatchSink.ts';
+import type { Parking } from './Parking.ts';
+import { runBatches } from './runBatches.ts';
 
 async function* each<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield await Promise.resolve(item);

@@ -3,7 +3,7 @@ import { offsetDistance, offsetVectorToJson, type OffsetVector } from '../log/in
 import type { Lease } from '../registry/index.ts';
 import { flushBatch } from './flushBatch.ts';
 import { loadRows } from './loadRows.ts';
-import type { BatchSink } from './runBatches.ts';
+import type { BatchSink } from './BatchSink.ts';
 
 /**
  * The sink over a version's tables under its lease. `until` (a replay's target) goes into the

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { sqlTypes, toPgText, type Row, type TableModel, quoteIdentifier } from '../definitions/index.ts';
 import { copyRows } from './copyRows.ts';
-import type { TableChanges } from './createBatchState.ts';
+import type { TableChanges } from './BatchState.ts';
 import { keyArrays, keyJoin, unnestKeys } from './loadRows.ts';
 
 export type WriteCounts = { inserted: number; upserted: number; deleted: number };
