@@ -5,7 +5,13 @@ import { ProjectionistError } from '../errors/index.ts';
 import { findLockBlockers, findLockHolders, type LockBlocker } from './findLockBlockers.ts';
 import { inTransaction } from '../db/index.ts';
 import { qualifiedName, quoteIdentifier, stableSchemaName, versionSchemaName } from '../definitions/index.ts';
-import { setVersionState } from '../registry/index.ts';
+import {
+  insertAudit,
+  lockProjection,
+  lockVersionRow,
+  setActiveVersion,
+  setVersionState,
+} from '../registry/index.ts';
 
 export type Activation = {
   readonly name: string;
@@ -42,19 +48,10 @@ const activateOnce = (options: {
     await client.query(`select set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs}ms`]);
     // The projection row's lock serializes cutovers of one projection, and every operator's change
     // to its versions (pause, resume, cancel, retire, rebuild requests take it too).
-    const projection = await client.query<{ schema_name: string; active_version: number | null }>(
-      `select schema_name, active_version from projectionist.projections where name = $1 for update`,
-      [name],
-    );
-    const row = projection.rows[0];
+    const row = await lockProjection({ db: client, name, version });
     if (row === undefined) throw new ProjectionistError('PRJ_NOT_FOUND', `no projection named ${name}`);
     // The version's row: its state cannot change (a runner marking it failed) under the decision.
-    const status = (
-      await client.query<{ status: string }>(
-        `select status from projectionist.versions where name = $1 and version = $2 for no key update`,
-        [name, version],
-      )
-    ).rows[0]?.status;
+    const status = await lockVersionRow({ db: client, name, version });
     await options.decide?.(client);
     if (status === undefined)
       throw new ProjectionistError('PRJ_NOT_FOUND', `${name} has no version ${version}`);
@@ -77,7 +74,7 @@ const activateOnce = (options: {
       throw new ProjectionistError('PRJ_VERSION_STATE', `${name} v${version} has no tables yet`, {
         details: { name, version },
       });
-    const stable = row.schema_name;
+    const stable = row.schemaName;
     await client.query(`create schema if not exists ${quoteIdentifier(stable)}`);
     const views = await client.query<{ viewname: string }>(
       `select viewname from pg_views where schemaname = $1`,
@@ -88,11 +85,8 @@ const activateOnce = (options: {
       await client.query(
         `create view ${qualifiedName(stable, table)} as select * from ${qualifiedName(schema, table)}`,
       );
-    await client.query(`update projectionist.projections set active_version = $2 where name = $1`, [
-      name,
-      version,
-    ]);
-    const from = row.active_version;
+    await setActiveVersion({ db: client, name, version });
+    const from = row.activeVersion;
     if (from !== null && from !== version)
       await setVersionState({
         db: client,
@@ -103,10 +97,7 @@ const activateOnce = (options: {
       });
     await setVersionState({ db: client, name, version, state: { status: 'live' } });
     const tookMs = Math.round(performance.now() - started);
-    await client.query(
-      `insert into projectionist.audit (name, from_version, to_version, actor, took_ms) values ($1, $2, $3, $4, $5)`,
-      [name, from, version, actor, tookMs],
-    );
+    await insertAudit({ db: client, name, from, to: version, actor, tookMs });
     return { name, from, to: version, tookMs };
   });
 

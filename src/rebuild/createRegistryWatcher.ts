@@ -1,17 +1,12 @@
 import type pg from 'pg';
 import type { Emitter } from '../projections/index.ts';
-import { type VersionStatus, type VersionRow } from '../registry/index.ts';
+import {
+  readCutoversSince,
+  readLastAuditId,
+  type VersionStatus,
+  type VersionRow,
+} from '../registry/index.ts';
 import type { RebuildEvents } from './rebuildEvents.ts';
-
-type AuditRow = {
-  id: string;
-  name: string;
-  from_version: number | null;
-  to_version: number;
-  actor: string;
-  at: Date;
-  took_ms: number;
-};
 
 /**
  * Turns what changed in the registry between two polls into events, whoever changed it: a
@@ -29,10 +24,7 @@ export const createRegistryWatcher = (options: {
   return {
     /** From now on: cutovers already in the audit are not reported. */
     prime: async () => {
-      const audit = await pool.query<{ id: string }>(
-        `select coalesce(max(id), 0)::text as id from projectionist.audit`,
-      );
-      auditSeen = audit.rows[0]?.id ?? '0';
+      auditSeen = await readLastAuditId({ db: pool });
     },
     observe: async (rows) => {
       for (const row of rows) {
@@ -45,21 +37,10 @@ export const createRegistryWatcher = (options: {
         if (now === 'retired')
           events.emit('version:retired', { name: row.name, version: row.version, actor: row.changedBy });
       }
-      const audit = await pool.query<AuditRow>(
-        `select id::text as id, name, from_version, to_version, actor, at, took_ms from projectionist.audit
-         where id > $1::bigint and name = any($2::text[]) order by id`,
-        [auditSeen, [...names]],
-      );
-      for (const r of audit.rows) {
-        auditSeen = r.id;
-        events.emit('cutover:done', {
-          name: r.name,
-          from: r.from_version,
-          to: r.to_version,
-          actor: r.actor,
-          tookMs: r.took_ms,
-          at: r.at,
-        });
+      for (const entry of await readCutoversSince({ db: pool, afterId: auditSeen, names })) {
+        auditSeen = entry.id;
+        const { name, from, to, actor, tookMs, at } = entry;
+        events.emit('cutover:done', { name, from, to, actor, tookMs, at });
       }
     },
   };

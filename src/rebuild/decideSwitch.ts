@@ -1,5 +1,5 @@
 import { ProjectionistError } from '../errors/index.ts';
-import { type VersionRow } from '../registry/index.ts';
+import type { LastSwitch, VersionRow } from '../registry/index.ts';
 
 /** Who decides that a caught-up, verified version takes over reads: the engine, or an operator. */
 export type CutoverPolicy = 'auto' | 'manual';
@@ -14,13 +14,6 @@ export type SwitchIntent =
   | { readonly kind: 'first-version' }
   /** The engine, under the auto policy: a newer caught-up version takes over from the active one. */
   | { readonly kind: 'auto'; readonly policy: () => CutoverPolicy };
-
-/** The last change of hands of a projection, from the audit. */
-export type LastSwitch = {
-  readonly from: number | null;
-  readonly to: number;
-  readonly actor: string;
-};
 
 /** What a switch is decided on: read under the projection row's lock in the switching transaction. */
 export type SwitchState = {

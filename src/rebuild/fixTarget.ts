@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import { highWatermarks, offsetVectorToJson, type LogClient, type OffsetVector } from '../log/index.ts';
-import { type Lease, inFencedTransaction, readVersionRow, writeRebuild } from '../registry/index.ts';
+import {
+  type Lease,
+  inFencedTransaction,
+  lockFromScratch,
+  readVersionRow,
+  writeRebuild,
+} from '../registry/index.ts';
 import type { ProjectionDefinition } from '../definitions/index.ts';
 import { resetVersion } from './resetVersion.ts';
 
@@ -39,11 +45,7 @@ export const fixTarget = async (options: {
     const target = stored ?? (await highWatermarks({ client, topic: client.topics.events }));
     const total = [...target.values()].reduce((a, b) => a + b, 0n);
     const fixed = await inFencedTransaction(pool, lease, async (db) => {
-      const again = await db.query<{ from_scratch: boolean }>(
-        `select from_scratch from projectionist.rebuilds where name = $1 and version = $2 for update`,
-        [name, version],
-      );
-      if (again.rows[0]?.from_scratch === true) return false;
+      if (await lockFromScratch({ db, name, version })) return false;
       await writeRebuild({
         db,
         name,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import type { VersionStatus } from '../registry/index.ts';
+import { lockProjection, type VersionStatus } from '../registry/index.ts';
 
 /**
  * Locks a projection's row (as a cutover does, so neither can change under the other) and
@@ -12,16 +12,10 @@ export const lockVersion = async (
   name: string,
   version: number,
 ): Promise<{ status: VersionStatus; active: boolean }> => {
-  const found = await client.query<{ active_version: number | null; status: VersionStatus | null }>(
-    `select p.active_version, v.status from projectionist.projections p
-     left join projectionist.versions v on v.name = p.name and v.version = $2
-     where p.name = $1 for update of p`,
-    [name, version],
-  );
-  const row = found.rows[0];
+  const row = await lockProjection({ db: client, name, version });
   if (row === undefined || row.status === null)
     throw new ProjectionistError('PRJ_NOT_FOUND', `${name} has no version ${version}`, {
       details: { name, version },
     });
-  return { status: row.status, active: row.active_version === version };
+  return { status: row.status, active: row.activeVersion === version };
 };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SwitchState } from './decideSwitch.ts';
-import { readVersionRows } from '../registry/index.ts';
+import { readLastSwitch, readVersionRows } from '../registry/index.ts';
 
 /**
  * What decideSwitch needs about a projection: every version's row (state, flags, the active
@@ -14,13 +14,5 @@ export const readSwitchState = async (options: {
 }): Promise<SwitchState> => {
   const { db, name } = options;
   const rows = await readVersionRows({ db, names: [name] });
-  const last = await db.query<{ from_version: number | null; to_version: number; actor: string }>(
-    `select from_version, to_version, actor from projectionist.audit where name = $1 order by id desc limit 1`,
-    [name],
-  );
-  const found = last.rows[0];
-  return {
-    rows,
-    last: found === undefined ? null : { from: found.from_version, to: found.to_version, actor: found.actor },
-  };
+  return { rows, last: await readLastSwitch({ db, name }) };
 };

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
 import { inTransaction } from '../db/index.ts';
-import { setVersionState, type VersionStatus, writeRebuild } from '../registry/index.ts';
+import { deleteLease, setVersionState, type VersionStatus, writeRebuild } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
 import { retiredHolder } from './retire.ts';
 
@@ -44,11 +44,7 @@ export const requestRebuild = async (options: {
         `${name} v${version} is built (${status}); ask for a rebuild from scratch to build it again`,
         { details: { name, version, status } },
       );
-    if (status === 'retired')
-      await client.query(
-        `delete from projectionist.leases where name = $1 and version = $2 and holder = $3`,
-        [name, version, retiredHolder],
-      );
+    if (status === 'retired') await deleteLease({ db: client, name, version, holder: retiredHolder });
     if (status !== 'building')
       await setVersionState({ db: client, name, version, state: { status: 'building' } });
     await writeRebuild({

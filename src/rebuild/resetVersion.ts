@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
 import { quoteIdentifier, type ProjectionDefinition } from '../definitions/index.ts';
-import { type Lease, inFencedTransaction, writeRebuild } from '../registry/index.ts';
+import {
+  deleteCheckpoints,
+  type Lease,
+  inFencedTransaction,
+  writeProgress,
+  writeRebuild,
+} from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
 
 /**
@@ -28,14 +34,8 @@ export const resetVersion = async (options: {
         },
       );
     await client.query(`drop schema if exists ${quoteIdentifier(definition.model.schema)} cascade`);
-    await client.query(`delete from projectionist.checkpoints where name = $1 and version = $2`, [
-      name,
-      version,
-    ]);
-    await client.query(`update projectionist.versions set progress = '{}' where name = $1 and version = $2`, [
-      name,
-      version,
-    ]);
+    await deleteCheckpoints({ db: client, name, version });
+    await writeProgress({ db: client, name, version, progress: {} });
     await writeRebuild({
       db: client,
       name,

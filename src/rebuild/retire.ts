@@ -3,7 +3,7 @@ import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { inTransaction } from '../db/index.ts';
 import { quoteIdentifier, versionSchemaName } from '../definitions/index.ts';
-import { setVersionState, writeRebuild } from '../registry/index.ts';
+import { deleteCheckpoints, fenceLease, setVersionState, writeRebuild } from '../registry/index.ts';
 import { lockVersion } from './lockVersion.ts';
 
 export type Retirement = {
@@ -51,18 +51,9 @@ export const retire = async (options: {
         details: { name, version, status },
       });
     // Waits for a flush in flight (it holds this row since its lease check), then fences the rest.
-    await client.query(
-      `insert into projectionist.leases as l (name, version, holder, token, expires_at)
-       values ($1, $2, $3, 1, 'infinity')
-       on conflict (name, version) do update set holder = excluded.holder, token = l.token + 1,
-         expires_at = excluded.expires_at, acquired_at = now()`,
-      [name, version, retiredHolder],
-    );
+    await fenceLease({ db: client, name, version, holder: retiredHolder });
     await client.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`);
-    await client.query(`delete from projectionist.checkpoints where name = $1 and version = $2`, [
-      name,
-      version,
-    ]);
+    await deleteCheckpoints({ db: client, name, version });
     await setVersionState({ db: client, name, version, state: { status: 'retired' } });
     await writeRebuild({
       db: client,

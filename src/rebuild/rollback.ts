@@ -1,6 +1,6 @@
 import { ProjectionistError } from '../errors/index.ts';
 import { switchVersion, type CutoverResult, type SwitchOptions } from './switchVersion.ts';
-import { readVersionRow } from '../registry/index.ts';
+import { readRollbackTarget, readVersionRow } from '../registry/index.ts';
 
 /**
  * Undoes the last cutover of a projection: points its stable views back at the version that
@@ -15,35 +15,28 @@ import { readVersionRow } from '../registry/index.ts';
  */
 export const rollback = async (options: Omit<SwitchOptions, 'version'>): Promise<CutoverResult> => {
   const { pool, name } = options;
-  const found = await pool.query<{ active_version: number | null; previous: number | null }>(
-    `select p.active_version,
-            (select a.from_version from projectionist.audit a
-              where a.name = p.name and a.to_version = p.active_version order by a.id desc limit 1) as previous
-     from projectionist.projections p where p.name = $1`,
-    [name],
-  );
-  const row = found.rows[0];
+  const row = await readRollbackTarget({ db: pool, name });
   if (row === undefined) throw new ProjectionistError('PRJ_NOT_FOUND', `no projection named ${name}`);
-  if (row.active_version === null || row.previous === null)
+  if (row.activeVersion === null || row.previous === null)
     throw new ProjectionistError(
       'PRJ_VERSION_STATE',
-      row.active_version === null
+      row.activeVersion === null
         ? `${name} serves no version; there is nothing to roll back`
-        : `${name} v${row.active_version} was its first version to serve reads; there is none to roll back to`,
-      { details: { name, active: row.active_version } },
+        : `${name} v${row.activeVersion} was its first version to serve reads; there is none to roll back to`,
+      { details: { name, active: row.activeVersion } },
     );
   const previous = await readVersionRow({ db: pool, name, version: row.previous });
   if (previous?.state.status !== 'standby')
     throw new ProjectionistError(
       'PRJ_VERSION_STATE',
-      `${name} v${row.previous} served before v${row.active_version} but is ${previous?.state.status ?? 'gone'}, not standby`,
+      `${name} v${row.previous} served before v${row.activeVersion} but is ${previous?.state.status ?? 'gone'}, not standby`,
       { details: { name, version: row.previous, status: previous?.state.status ?? null } },
     );
   return switchVersion({
     ...options,
     version: row.previous,
     intent: { kind: 'rollback' },
-    expectedActive: row.active_version,
+    expectedActive: row.activeVersion,
     verify: false,
   });
 };

@@ -3,7 +3,12 @@ import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { offsetVectorToJson, type OffsetVector } from '../log/index.ts';
-import { readCheckpoints, type CheckResult, type Verification } from '../registry/index.ts';
+import {
+  readCheckpoints,
+  readVersionActive,
+  type CheckResult,
+  type Verification,
+} from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { findDefinition } from './findDefinition.ts';
 import { runCheck } from './runCheck.ts';
@@ -51,17 +56,12 @@ export const verifyVersion = async (options: {
 }): Promise<Verification> => {
   const { pool, name, version } = options;
   const definition = findDefinition(options.definitions, name, version);
-  const registered = await pool.query<{ active_version: number | null }>(
-    `select p.active_version from projectionist.projections p
-     join projectionist.versions v on v.name = p.name and v.version = $2 where p.name = $1`,
-    [name, version],
-  );
-  const row = registered.rows[0];
+  const row = await readVersionActive({ db: pool, name, version });
   if (row === undefined)
     throw new ProjectionistError('PRJ_NOT_FOUND', `${name} v${version} is not registered`, {
       details: { name, version },
     });
-  const base = options.against ?? row.active_version;
+  const base = options.against ?? row.activeVersion;
   const against = base === null || base === version ? null : base;
   const deadline = performance.now() + (options.alignWaitMs ?? engineDefaults.rebuild.alignWaitMs);
   for (;;) {

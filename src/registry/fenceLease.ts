@@ -1,0 +1,22 @@
+import type pg from 'pg';
+
+/**
+ * Gives a version's lease to `holder` for ever (it never expires) and bumps its token, whoever
+ * held it: the holder's next flush fails its lease check, and nobody can take the lease again
+ * until the row is deleted. Waits for a flush in flight, which holds the row since its own lease
+ * check. One statement.
+ */
+export const fenceLease = async (options: {
+  db: pg.Pool | pg.PoolClient;
+  name: string;
+  version: number;
+  holder: string;
+}): Promise<void> => {
+  await options.db.query(
+    `insert into projectionist.leases as l (name, version, holder, token, expires_at)
+     values ($1, $2, $3, 1, 'infinity')
+     on conflict (name, version) do update set holder = excluded.holder, token = l.token + 1,
+       expires_at = excluded.expires_at, acquired_at = now()`,
+    [options.name, options.version, options.holder],
+  );
+};
