@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { PeerFigures } from './PeerFigures.ts';
+
+/**
+ * Runs one of the peers' child scripts (bench/lib/peers/<script>) in a node process of its own,
+ * with `nodeFlags` before the script (--cpu-prof), and answers the last line it printed, parsed.
+ * Its stderr passes through.
+ */
+export const runPeerChild = (
+  script: string,
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+): Promise<PeerFigures> =>
+  new Promise((resolve, reject) => {
+    const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
+    const child = spawn(process.execPath, [...nodeFlags, path, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (out += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || last === '') reject(new Error(`${script} exited with code ${code}`));
+      else resolve(JSON.parse(last) as PeerFigures);
+    });
+  });
