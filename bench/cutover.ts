@@ -6,7 +6,7 @@ import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
 import { activateVersion } from '../src/rebuild/index.ts';
 import type { Bench } from './lib/Bench.ts';
 import { buildVersion } from './lib/buildVersion.ts';
-import { freshDatabase } from './lib/freshDatabase.ts';
+import { benchDatabase } from './lib/benchDatabase.ts';
 import { markdownTable } from './lib/markdownTable.ts';
 import { median, percentile } from './lib/percentile.ts';
 import { produceExampleLog } from './lib/produceExampleLog.ts';
@@ -23,7 +23,7 @@ export const cutoverBench: Bench = {
   section: 'Reader stall during a cutover',
   run: async ({ runs }) => {
     const log = await produceExampleLog({ label: 'cutover', count: eventCount });
-    const db = await freshDatabase('cutover');
+    const db = await benchDatabase('cutover');
     const pool = new pg.Pool({ connectionString: db.url, max: readers + 4 });
     const results: { around: Read[]; away: Read[]; switchMs: number[] }[] = [];
     try {

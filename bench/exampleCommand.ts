@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-
-const address = { street: 'Keizersgracht 123', postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' };
+import { PlaceOrder, RecordPayment, RegisterCustomer } from '../events/index.ts';
+import { sampleOf } from '../src/testing/index.ts';
 
 /**
  * The `index`-th command of a stream of example-domain commands, each on a stream of its own:
- * RegisterCustomer, PlaceOrder (for that customer), RecordPayment (for that order), in turn.
+ * RegisterCustomer, PlaceOrder (for that customer), RecordPayment (for that order), in turn,
+ * each the golden sample of its newest version with the ids (and a few values) of its own.
  * `tag` keeps the stream ids of different runs apart. All three are accepted and applied.
  */
 export const exampleCommand = (
@@ -18,40 +19,33 @@ export const exampleCommand = (
   const [type, version, streamId, payload] =
     index % 3 === 0
       ? ([
-          'RegisterCustomer',
-          2,
+          RegisterCustomer.type,
+          RegisterCustomer.latestVersion,
           customerId,
-          {
-            firstName: 'Ada',
-            lastName: `Lovelace ${n}`,
+          sampleOf(RegisterCustomer, {
+            lastName: `Hopper ${n}`,
             email: `${customerId}@example.com`,
-            phone: '+31 20 123 4567',
-            birthDate: '1815-12-10',
-            address,
             marketingOptIn: n % 2 === 0,
-          },
+          }),
         ] as const)
       : index % 3 === 1
         ? ([
-            'PlaceOrder',
-            1,
+            PlaceOrder.type,
+            PlaceOrder.latestVersion,
             orderId,
-            {
+            sampleOf(PlaceOrder, {
               customerId,
               lines: [
-                { sku: 'TEA-EARL-GREY-250', quantity: 1 + (n % 4), unitPriceCents: 650 },
+                ...sampleOf(PlaceOrder).lines.map((line) => ({ ...line, quantity: 1 + (n % 4) })),
                 { sku: 'TEA-ROOIBOS-250', quantity: 1, unitPriceCents: 575 },
               ],
-              currency: 'EUR',
-              deliveryAddress: address,
-              giftMessage: null,
-            },
+            }),
           ] as const)
         : ([
-            'RecordPayment',
-            2,
+            RecordPayment.type,
+            RecordPayment.latestVersion,
             `pay-${tag}-${n}`,
-            { orderId, amountCents: 1875, currency: 'EUR', method: 'card', reference: `Order ${n}` },
+            sampleOf(RecordPayment, { orderId, reference: `Order ${n}` }),
           ] as const);
   return { id, streamId, body: JSON.stringify({ id, type, version, streamId, payload }) };
 };

@@ -9,7 +9,7 @@ import { contractsDecoder, Projector } from '../src/projections/index.ts';
 import { stableSchemaName } from '../src/definitions/index.ts';
 import type { Bench } from './lib/Bench.ts';
 import { exampleEvents } from './lib/exampleEvents.ts';
-import { freshDatabase } from './lib/freshDatabase.ts';
+import { benchDatabase } from './lib/benchDatabase.ts';
 import { markdownTable } from './lib/markdownTable.ts';
 import { median, percentile } from './lib/percentile.ts';
 import { produceExampleLog } from './lib/produceExampleLog.ts';
@@ -39,7 +39,7 @@ const sum = (v: OffsetVector) => [...v.values()].reduce((a, b) => a + b, 0n);
 
 const measureOnce = async (run: number): Promise<LoadFigures[]> => {
   const log = await produceExampleLog({ label: `live${run}`, count: 0 });
-  const database = await freshDatabase('live');
+  const database = await benchDatabase('live');
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   const decode = contractsDecoder(contractRegistry);
   const projectors = [orderTotalsV1, customerDirectoryV2].map(

@@ -9,7 +9,7 @@ import { type ProjectionDefinition } from '../src/definitions/index.ts';
 import { refreshStaging } from '../src/staging/index.ts';
 import type { Bench } from './lib/Bench.ts';
 import { buildVersion } from './lib/buildVersion.ts';
-import { freshDatabase } from './lib/freshDatabase.ts';
+import { benchDatabase } from './lib/benchDatabase.ts';
 import { markdownTable } from './lib/markdownTable.ts';
 import { median } from './lib/percentile.ts';
 import { produceExampleLog, type ExampleLog } from './lib/produceExampleLog.ts';
@@ -39,8 +39,8 @@ export const stagingBench: Bench = {
     const refreshMs: number[] = [];
     try {
       for (let run = 1; run <= runs; run++) {
-        const production = await freshDatabase('prod');
-        const staging = await freshDatabase('stg');
+        const production = await benchDatabase('prod');
+        const staging = await benchDatabase('stg');
         const prodPool = new pg.Pool({ connectionString: production.url, max: 4 });
         const stagingPool = new pg.Pool({ connectionString: staging.url, max: 4 });
         try {

@@ -14,7 +14,7 @@ import {
   replayProjection,
   type ProjectorEvents,
 } from '../../src/projections/index.ts';
-import { freshDatabase } from './freshDatabase.ts';
+import { benchDatabase } from './benchDatabase.ts';
 
 /** What one run answers. RSS in MiB; `rss` sampled every 200 ms with the events applied by then. */
 export type RebuildFigures = {
@@ -45,7 +45,7 @@ const client = new LogClient({
   prefix,
   logger: createLogger({ level: 'warn' }),
 });
-const database = await freshDatabase('rebuild');
+const database = await benchDatabase('rebuild');
 const pool = new pg.Pool({ connectionString: database.url, max: 4 });
 try {
   const until = await highWatermarks({ client, topic: client.topics.events });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { dropTopics, LogClient } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import { startProjectionist, type Running } from '../../src/main.ts';
-import { freshDatabase } from './freshDatabase.ts';
+import { benchDatabase } from './benchDatabase.ts';
 
 export type BenchProjectionist = {
   readonly running: Running;
@@ -42,7 +42,7 @@ export const startBenchProjectionist = async (
   label: string,
   env: Record<string, string> = {},
 ): Promise<BenchProjectionist> => {
-  const database = await freshDatabase(label);
+  const database = await benchDatabase(label);
   const prefix = `bench-${label}-${randomUUID().slice(0, 8)}`;
   let running: Running;
   try {

@@ -7,7 +7,6 @@ import { checkTopics, findTruncation } from '../log/index.ts';
 import { exitCodes } from './exitCodes.ts';
 import { runDeadLetters } from './runDeadLetters.ts';
 import { projections } from '../../projections/index.ts';
-import { runDemo } from './runDemo.ts';
 import { runOperatorVerb } from './runOperatorVerb.ts';
 import { parkedVerbs, runParked, type ParkedVerb } from './runParked.ts';
 import { runStatus } from './runStatus.ts';
@@ -33,7 +32,6 @@ commands:
   dead-letters redrive [--offset N ...]
                                  send re-drivable dead letters back to the commands topic
   staging refresh [--json]       rebuild the staging database from the production log, anonymized
-  demo             commands flow, v1 serves reads, v2 rebuilds beside it, is verified, cut over, rolled back and forward
   help             this text
 
 options:
@@ -220,10 +218,6 @@ const main = async (argv: string[]): Promise<number> => {
       } finally {
         await running.stop();
       }
-    }
-    case 'demo': {
-      await runDemo({ print });
-      return exitCodes.ok;
     }
     case undefined:
     case 'help':

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { freshDatabase } from '../../bench/lib/freshDatabase.ts';
+import { benchDatabase } from '../../bench/lib/benchDatabase.ts';
 import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
 import { catalogFromContracts, createCommandStore } from '../../src/commands/index.ts';
@@ -62,7 +62,7 @@ export const instances: Scenario = {
     const kills = scaled(4, 2);
     const payments = scaled(240, 30);
     const chunks = 8;
-    const db = await freshDatabase('faults_instances');
+    const db = await benchDatabase('faults_instances');
     const prefix = `faults-inst-${randomUUID().slice(0, 8)}`;
     const catalog = catalogFromContracts(contractRegistry);
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });

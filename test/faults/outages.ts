@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { freshDatabase } from '../../bench/lib/freshDatabase.ts';
+import { benchDatabase } from '../../bench/lib/benchDatabase.ts';
 import { produceExampleLog } from '../../bench/lib/produceExampleLog.ts';
 import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
@@ -46,7 +46,7 @@ export const outages: Scenario = {
   run: async () => {
     const rounds = scaled(2, 1);
     const log = await produceExampleLog({ label: 'faults-outages', count: scaled(60_000, 10_000) });
-    const db = await freshDatabase('faults_outages');
+    const db = await benchDatabase('faults_outages');
     const database = new URL(db.url).pathname.slice(1);
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });
     pool.on('error', () => undefined);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import pg from 'pg';
-import { freshDatabase } from '../../bench/lib/freshDatabase.ts';
+import { benchDatabase } from '../../bench/lib/benchDatabase.ts';
 import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
 import { catalogFromContracts, createCommandStore, deadLetterHeaders } from '../../src/commands/index.ts';
@@ -82,7 +82,7 @@ export const poison: Scenario = {
   title: 'poison over HTTP and onto the topics, and 10,000 generated commands',
   run: async () => {
     const count = scaled(10_000, 500);
-    const db = await freshDatabase('faults_poison');
+    const db = await benchDatabase('faults_poison');
     const prefix = `faults-poison-${randomUUID().slice(0, 8)}`;
     const catalog = catalogFromContracts(contractRegistry);
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });

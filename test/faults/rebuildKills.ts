@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { freshDatabase } from '../../bench/lib/freshDatabase.ts';
+import { benchDatabase } from '../../bench/lib/benchDatabase.ts';
 import { exampleEvents } from '../../bench/lib/exampleEvents.ts';
 import { produceExampleLog } from '../../bench/lib/produceExampleLog.ts';
 import { projections } from '../../projections/index.ts';
@@ -36,7 +36,7 @@ export const rebuildKills: Scenario = {
     const rounds = scaled(20, 3);
     const count = scaled(60_000, 10_000);
     const log = await produceExampleLog({ label: 'faults-kills', count });
-    const db = await freshDatabase('faults_kills');
+    const db = await benchDatabase('faults_kills');
     const pool = new pg.Pool({ connectionString: db.url, max: 6 });
     const env = {
       FAULT_BROKERS: faultEnv.brokers.join(','),

@@ -1,18 +1,12 @@
+import { RegisterCustomer } from '../../../events/index.ts';
+import { sampleOf } from '../../../src/testing/index.ts';
 import type { CommandBody } from './validCommand.ts';
 
-/** A RegisterCustomer v2 command the intake accepts. */
+/** A RegisterCustomer command the intake accepts: its newest golden sample, the email made from the stream. */
 export const registerCustomer = (id: string, streamId: string): CommandBody => ({
   id,
-  type: 'RegisterCustomer',
-  version: 2,
+  type: RegisterCustomer.type,
+  version: RegisterCustomer.latestVersion,
   streamId,
-  payload: {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `${streamId}@example.com`,
-    phone: '+31 20 123 4567',
-    birthDate: '1815-12-10',
-    address: { street: 'Keizersgracht 1', postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
-    marketingOptIn: false,
-  },
+  payload: sampleOf(RegisterCustomer, { email: `${streamId}@example.com` }),
 });

@@ -1,97 +1,34 @@
-import { ProjectionistError } from '../errors/index.ts';
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+// The demo (`bash scripts/demo`): a real Projectionist (Kafka, PostgreSQL, HTTP on a free port)
+// takes commands over HTTP, serves customer-directory v1, then "deploys" v2, which rebuilds
+// beside v1 with visible progress, is verified, takes over reads in one switch, is rolled back,
+// and cut over again.
 import type { AddressInfo } from 'node:net';
-import { contractRegistry } from '../../events/index.ts';
-import { projections } from '../../projections/index.ts';
-import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
-import { loadConfig } from '../config/index.ts';
-import { startProjectionist } from '../main.ts';
-import { contractsDecoder } from '../projections/index.ts';
-import { type ProjectionDefinition } from '../definitions/index.ts';
-import { RebuildEngine, cutover, rebuildStatus, rollback, verifyVersion } from '../rebuild/index.ts';
-import { formatTable } from './formatTable.ts';
-import { renderProgress } from './renderProgress.ts';
+import { contractRegistry } from '../events/index.ts';
+import { projections } from '../projections/index.ts';
+import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
+import { formatTable } from '../src/cli/formatTable.ts';
+import { renderProgress } from '../src/cli/renderProgress.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { type ProjectionDefinition } from '../src/definitions/index.ts';
+import { startProjectionist } from '../src/main.ts';
+import { contractsDecoder } from '../src/projections/index.ts';
+import { RebuildEngine, cutover, rebuildStatus, rollback, verifyVersion } from '../src/rebuild/index.ts';
+import { freshDatabase } from '../src/testing/index.ts';
+import { placeOrder, registerCustomer } from './demoCommands.ts';
 
 const customers = 2_000;
 const ordersPerCustomer = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Creates `projectionist_demo_<run>` beside the configured database and drops older demo databases. */
-const freshDemoDatabase = async (prefix: string): Promise<string> => {
-  const base = new URL(loadConfig().database.url);
-  const name = `projectionist_${prefix.replaceAll('-', '_')}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  try {
-    const old = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'projectionist\\_demo\\_%'`,
-    );
-    for (const row of old.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`);
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  base.pathname = `/${name}`;
-  return base.toString();
-};
-
-const registerCustomer = (i: number) => ({
-  id: randomUUID(),
-  type: 'RegisterCustomer',
-  version: i % 10 === 0 ? 1 : 2, // some services still send yesterday's format
-  streamId: `cus-${i}`,
-  payload:
-    i % 10 === 0
-      ? {
-          name: `Ada Lovelace ${i}`,
-          email: `ada${i}@example.com`,
-          phone: null,
-          birthDate: '1815-12-10',
-          address: { street: `Keizersgracht ${i}`, postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
-          marketingOptIn: false,
-        }
-      : {
-          firstName: 'Grace',
-          lastName: `Hopper ${i}`,
-          email: `grace${i}@example.com`,
-          phone: null,
-          birthDate: '1906-12-09',
-          address: {
-            street: `${i} Navy Yard`,
-            postalCode: '20374',
-            city: ['Washington', 'Utrecht', 'Paris'][i % 3] ?? 'Paris',
-            country: 'US',
-          },
-          marketingOptIn: i % 2 === 0,
-        },
-});
-
-const placeOrder = (i: number, n: number) => ({
-  id: randomUUID(),
-  type: 'PlaceOrder',
-  version: 1,
-  streamId: `ord-${i}-${n}`,
-  payload: {
-    customerId: `cus-${i}`,
-    lines: [{ sku: 'TEA-SENCHA-100', quantity: 1 + n, unitPriceCents: 899 }],
-    currency: 'EUR',
-    deliveryAddress: { street: `${i} Navy Yard`, postalCode: '20374', city: 'Washington', country: 'US' },
-    giftMessage: null,
-  },
-});
-
-/**
- * The demo: a real Projectionist (Kafka, PostgreSQL, HTTP on a free port) takes commands, serves
- * customer-directory v1, then "deploys" v2, which rebuilds beside v1 with visible progress, is
- * verified, takes over reads in one switch, is rolled back, and cut over again.
- */
-export const runDemo = async (options: { print: (line: string) => void }): Promise<void> => {
-  const { print } = options;
+const runDemo = async (print: (line: string) => void): Promise<void> => {
   const prefix = `demo-${Date.now().toString(36)}`;
   // The projection registry belongs to one deployment (one topic prefix): each demo run gets a
   // database of its own, and the ones of earlier runs are dropped.
-  const databaseUrl = await freshDemoDatabase(prefix);
+  const { url: databaseUrl } = await freshDatabase({
+    adminUrl: loadConfig().database.url,
+    label: 'projectionist_demo',
+    dropEarlier: true,
+  });
   const running = await startProjectionist({
     env: {
       ...process.env,
@@ -123,10 +60,7 @@ export const runDemo = async (options: { print: (line: string) => void }): Promi
       body: JSON.stringify({ commands }),
     });
     if (res.status !== 202)
-      throw new ProjectionistError(
-        'PRJ_INTERNAL',
-        `POST /commands/batch answered ${res.status}: ${await res.text()}`,
-      );
+      throw new Error(`POST /commands/batch answered ${res.status}: ${await res.text()}`);
   };
   const read = async (path: string) =>
     (await fetch(`${base}${path}`)).json() as Promise<{ rows: Record<string, unknown>[] }>;
@@ -141,7 +75,7 @@ export const runDemo = async (options: { print: (line: string) => void }): Promi
   ) => {
     for (let i = 0; !(await probe()); i++) {
       if (showProgress && i % 3 === 0) process.stdout.write(`\r  ${await showProgress()}   `);
-      if (i > 1_200) throw new ProjectionistError('PRJ_INTERNAL', `timed out waiting for ${what}`);
+      if (i > 1_200) throw new Error(`timed out waiting for ${what}`);
       await sleep(100);
     }
     if (showProgress) process.stdout.write(`\r  ${await showProgress()}   \n`);
@@ -281,3 +215,10 @@ export const runDemo = async (options: { print: (line: string) => void }): Promi
     await running.stop();
   }
 };
+
+try {
+  await runDemo((line) => process.stdout.write(`${line}\n`));
+} catch (error) {
+  process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
