@@ -16,10 +16,9 @@ import { createHealth, failureWindow, type Health } from './health/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
 import { contractsDecoder } from './projections/index.ts';
-import { migrateRegistry } from './registry/index.ts';
+import { markEnvironment, migrateRegistry } from './registry/index.ts';
 import { RebuildEngine } from './rebuild/index.ts';
 import { ReactorRunner, type ReactorDefinition } from './reactors/index.ts';
-import { markEnvironment } from './staging/index.ts';
 
 export type Running = {
   readonly config: Config;
@@ -110,7 +109,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       );
 
     const catalog = catalogFromContracts(contractRegistry);
-    if (config.environment !== 'development') await markEnvironment(pool, config.environment);
+    if (config.environment !== 'development') await markEnvironment({ pool, role: config.environment });
     const store = createCommandStore({ pool, prefix: config.topics.prefix, catalog });
     await store.migrate();
     await migrateRegistry({ pool });

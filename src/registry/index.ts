@@ -46,3 +46,7 @@ export { fenceLease } from './fenceLease.ts';
 export { deleteCheckpoints } from './deleteCheckpoints.ts';
 export { readRollbackTarget } from './readRollbackTarget.ts';
 export { readVersionActive } from './readVersionActive.ts';
+export { markEnvironment } from './markEnvironment.ts';
+export { readEnvironmentRole } from './readEnvironmentRole.ts';
+export { holdsRegistry } from './holdsRegistry.ts';
+export { insertRefresh } from './insertRefresh.ts';

@@ -12,31 +12,37 @@ const migrationFiles = async (): Promise<{ id: string; file: URL }[]> =>
     .map((name) => ({ id: name.replace(/\.sql$/, ''), file: new URL(name, directory) }));
 
 /**
- * Brings the registry schema up to date: applies, in one transaction, every migration not yet
- * recorded in projectionist.migrations. A transaction-scoped advisory lock makes concurrent
- * starts wait for each other instead of racing on the same DDL. Answers the ids it applied.
+ * Applies, in the caller's transaction, every migration not yet recorded in
+ * projectionist.migrations, and answers the ids it applied. A transaction-scoped advisory lock
+ * makes concurrent starts wait for each other instead of racing on the same DDL. The ledger is
+ * the one table made here rather than in a numbered file: it records the files.
  */
-export const migrateRegistry = async (options: { pool: pg.Pool }): Promise<string[]> => {
+export const applyMigrations = async (client: pg.PoolClient): Promise<string[]> => {
   const files = await migrationFiles();
-  return inTransaction(options.pool, async (client) => {
-    await client.query(`select pg_advisory_xact_lock(hashtextextended('projectionist.migrations', 0))`);
-    await client.query('create schema if not exists projectionist');
-    await client.query(
-      `create table if not exists projectionist.migrations (
-         id text primary key,
-         applied_at timestamptz not null default now()
-       )`,
-    );
-    const applied = new Set(
-      (await client.query<{ id: string }>('select id from projectionist.migrations')).rows.map((r) => r.id),
-    );
-    const done: string[] = [];
-    for (const { id, file } of files) {
-      if (applied.has(id)) continue;
-      await client.query(await readFile(file, 'utf8'));
-      await client.query('insert into projectionist.migrations (id) values ($1)', [id]);
-      done.push(id);
-    }
-    return done;
-  });
+  await client.query(`select pg_advisory_xact_lock(hashtextextended('projectionist.migrations', 0))`);
+  await client.query('create schema if not exists projectionist');
+  await client.query(
+    `create table if not exists projectionist.migrations (
+       id text primary key,
+       applied_at timestamptz not null default now()
+     )`,
+  );
+  const applied = new Set(
+    (await client.query<{ id: string }>('select id from projectionist.migrations')).rows.map((r) => r.id),
+  );
+  const done: string[] = [];
+  for (const { id, file } of files) {
+    if (applied.has(id)) continue;
+    await client.query(await readFile(file, 'utf8'));
+    await client.query('insert into projectionist.migrations (id) values ($1)', [id]);
+    done.push(id);
+  }
+  return done;
 };
+
+/**
+ * Brings the registry up to date (every table the project keeps beside the projections' own:
+ * migrations/NNN_*.sql), in one transaction. Answers the ids it applied.
+ */
+export const migrateRegistry = async (options: { pool: pg.Pool }): Promise<string[]> =>
+  inTransaction(options.pool, applyMigrations);

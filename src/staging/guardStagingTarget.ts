@@ -1,9 +1,7 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
 import { registrySchema } from '../definitions/index.ts';
-
-/** The schema that says what a database is for; `role` is 'production' or 'staging'. */
-export const environmentTable = 'projectionist_environment.role';
+import { holdsRegistry, readEnvironmentRole } from '../registry/index.ts';
 
 const identity = async (pool: pg.Pool) => {
   const result = await pool.query<{ system_identifier: string; database: string }>(
@@ -12,29 +10,6 @@ const identity = async (pool: pg.Pool) => {
   const row = result.rows[0];
   if (row === undefined) throw new ProjectionistError('PRJ_INTERNAL', 'pg_control_system() answered nothing');
   return row;
-};
-
-// pg_catalog rather than information_schema: the latter hides what the user holds no privilege
-// on, and a schema or table hidden from the check must not count as absent.
-const roleOf = async (pool: pg.Pool): Promise<string | undefined> => {
-  const exists = await pool.query<{ found: boolean }>(
-    `select to_regclass('${environmentTable}') is not null as found`,
-  );
-  if (exists.rows[0]?.found !== true) return undefined;
-  return (await pool.query<{ role: string }>(`select role from ${environmentTable} limit 1`)).rows[0]?.role;
-};
-
-const holdsRegistry = async (pool: pg.Pool): Promise<boolean> =>
-  ((await pool.query(`select 1 from pg_catalog.pg_namespace where nspname = $1`, [registrySchema]))
-    .rowCount ?? 0) > 0;
-
-/** Records what a database is for, once: a database already marked keeps its mark. */
-export const markEnvironment = async (pool: pg.Pool, role: 'production' | 'staging'): Promise<void> => {
-  await pool.query(`create schema if not exists projectionist_environment`);
-  await pool.query(
-    `create table if not exists ${environmentTable} (role text not null check (role in ('production', 'staging')), marked_at timestamptz not null default now(), singleton boolean primary key default true check (singleton))`,
-  );
-  await pool.query(`insert into ${environmentTable} (role) values ($1) on conflict do nothing`, [role]);
 };
 
 /**
@@ -56,14 +31,14 @@ export const guardStagingTarget = async (options: {
       `the staging target is the production database (${target.database} on the same server); refusing to refresh it`,
     );
   }
-  const role = await roleOf(options.staging);
+  const role = await readEnvironmentRole({ db: options.staging });
   if (role === 'production') {
     throw new ProjectionistError(
       'PRJ_STAGING_REFUSED',
       `the staging target ${target.database} is marked as a production database; refusing to refresh it`,
     );
   }
-  if (role !== 'staging' && (await holdsRegistry(options.staging))) {
+  if (role !== 'staging' && (await holdsRegistry({ db: options.staging }))) {
     throw new ProjectionistError(
       'PRJ_STAGING_REFUSED',
       `the staging target ${target.database} holds a Projectionist registry (schema ${registrySchema}) but is not marked staging, so it may be another deployment's database; refusing to refresh it. Point PROJECTIONIST_STAGING_DATABASE_URL at an empty database, or at one a deployment started with PROJECTIONIST_ENVIRONMENT=staging has marked`,

@@ -5,4 +5,3 @@ export type { StagingFilter, StagingVerdict } from './StagingFilter.ts';
 export { defaultPolicy } from './defaultPolicy.ts';
 export type { Strategy } from './strategies.ts';
 export { refreshStaging } from './refreshStaging.ts';
-export { markEnvironment } from './guardStagingTarget.ts';

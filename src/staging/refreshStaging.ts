@@ -1,9 +1,21 @@
 import type pg from 'pg';
 import type { ContractRegistry } from '../contracts/index.ts';
-import { assertCompleteLog, highWatermarks, type LogClient, type OffsetVector } from '../log/index.ts';
+import {
+  assertCompleteLog,
+  highWatermarks,
+  offsetVectorToJson,
+  type LogClient,
+  type OffsetVector,
+} from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { activateVersion } from '../rebuild/index.ts';
-import { activeVersion, listProjections, setVersionState } from '../registry/index.ts';
+import {
+  activeVersion,
+  insertRefresh,
+  listProjections,
+  markEnvironment,
+  setVersionState,
+} from '../registry/index.ts';
 import {
   contractsDecoder,
   createEmitter,
@@ -15,7 +27,7 @@ import {
 } from '../projections/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { createStagingFilter } from './createStagingFilter.ts';
-import { guardStagingTarget, markEnvironment } from './guardStagingTarget.ts';
+import { guardStagingTarget } from './guardStagingTarget.ts';
 import type { StagingPolicy } from './StagingPolicy.ts';
 import type { StagingSummary, TypeSummary } from './StagingSummary.ts';
 
@@ -88,7 +100,7 @@ export const refreshStaging = async (options: {
   });
   await assertCompleteLog({ client: options.client, topic: options.client.topics.events });
   await guardStagingTarget({ production: options.production, staging: options.staging });
-  await markEnvironment(options.staging, 'staging');
+  await markEnvironment({ pool: options.staging, role: 'staging' });
 
   const active: ProjectionDefinition[] = [];
   for (const p of await listProjections({ pool: options.production })) {
@@ -153,17 +165,12 @@ export const refreshStaging = async (options: {
     );
   }
   const summary = mergeSummaries(summaries);
-  await options.staging.query(
-    `create table if not exists projectionist_environment.refreshes (id bigserial primary key, finished_at timestamptz not null default now(), target jsonb not null, projections jsonb not null, summary jsonb not null)`,
-  );
-  await options.staging.query(
-    `insert into projectionist_environment.refreshes (target, projections, summary) values ($1, $2, $3)`,
-    [
-      JSON.stringify(Object.fromEntries([...target].map(([p, o]) => [p, o.toString()]))),
-      JSON.stringify(done),
-      JSON.stringify(summary),
-    ],
-  );
+  await insertRefresh({
+    db: options.staging,
+    target: offsetVectorToJson(target),
+    projections: done,
+    summary,
+  });
   const tookMs = performance.now() - started;
   // The summary holds counts under contract types and paths only (see TypeSummary).
   logger?.info(

@@ -11,8 +11,8 @@ import {
   highWatermarks,
   type LogClient,
 } from '../../src/log/index.ts';
-import { migrateRegistry } from '../../src/registry/index.ts';
-import { markEnvironment, refreshStaging } from '../../src/staging/index.ts';
+import { markEnvironment, migrateRegistry } from '../../src/registry/index.ts';
+import { refreshStaging } from '../../src/staging/index.ts';
 import { truncatePartition } from '../harness/rawKafka.ts';
 import { testLogClient, useTestDatabase } from '../harness/testServices.ts';
 import { stagingKey } from './fixtures/stagingKeys.ts';
@@ -108,7 +108,8 @@ describe('staging refresh refusals', () => {
       expect(error.code).toBe('PRJ_STAGING_REFUSED');
       expect(error.message).toMatch(/holds a Projectionist registry/);
       expect(error.message).toMatch(/not marked staging/);
-      expect(await schemasOf(staging)).toEqual(['projectionist']);
+      // the registry's own (its environment table, without a mark); the refusal added nothing
+      expect(await schemasOf(staging)).toEqual(['projectionist', 'projectionist_environment']);
       expect(await roleOf(staging)).toBeUndefined();
     });
   });
@@ -116,7 +117,7 @@ describe('staging refresh refusals', () => {
   it('refuses a target with a registry and an environment table that holds no mark', async () => {
     await withTarget(async (staging) => {
       await migrateRegistry({ pool: staging });
-      await markEnvironment(staging, 'staging');
+      await markEnvironment({ pool: staging, role: 'staging' });
       await staging.query(`delete from projectionist_environment.role`);
       const error = await refusal(refresh(staging));
       expect(error.code).toBe('PRJ_STAGING_REFUSED');
@@ -124,9 +125,9 @@ describe('staging refresh refusals', () => {
     });
   });
 
-  it('refuses a target marked production, whether or not it holds a registry', async () => {
+  it('refuses a target marked production, and leaves its mark as it is', async () => {
     await withTarget(async (staging) => {
-      await markEnvironment(staging, 'production');
+      await markEnvironment({ pool: staging, role: 'production' });
       expect((await refusal(refresh(staging))).code).toBe('PRJ_STAGING_REFUSED');
       await migrateRegistry({ pool: staging });
       expect((await refusal(refresh(staging))).code).toBe('PRJ_STAGING_REFUSED');
