@@ -1,49 +1,21 @@
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isProjectionistError } from '../../src/errors/index.ts';
-import { ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
-import {
-  Projector,
-  createTables,
-  replayProjection,
-  type ProjectorOptions,
-} from '../../src/projections/index.ts';
-import { acquireLease, migrateRegistry } from '../../src/registry/index.ts';
+import { highWatermarks } from '../../src/log/index.ts';
+import { createTables, replayProjection } from '../../src/projections/index.ts';
+import { acquireLease } from '../../src/registry/index.ts';
 import { flushBatch } from '../../src/projections/flushBatch.ts';
-import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 import { appendAll } from './support/appendAll.ts';
 import { ledgerEvents } from './support/ledgerEvents.ts';
+import { useProjectionBed } from './support/projectionBed.ts';
 import { tableChecksums } from './support/tableChecksum.ts';
 import { testDecoder } from './support/testDecoder.ts';
 
 describe('the live projector', () => {
-  let databaseUrl: string;
-  let pool: pg.Pool;
-  let client: LogClient;
-
-  beforeAll(async () => {
-    databaseUrl = await useTestDatabase();
-  });
-  beforeEach(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
-    client = testLogClient(testPrefix('proj'));
-    await ensureTopics({ client, eventsPartitions: 4, commandsPartitions: 1, replicationFactor: 1 });
-    await migrateRegistry({ pool });
-  });
-  afterEach(async () => {
-    await client.close();
-    await pool.end();
-  });
-  afterAll(() => {});
-
-  const start = async (options: Partial<ProjectorOptions> & Pick<ProjectorOptions, 'definition'>) => {
-    const projector = new Projector({ pool, client, decode: testDecoder, leaseTtlMs: 5_000, ...options });
-    await projector.start();
-    return projector;
-  };
+  const bed = useProjectionBed({ label: 'proj', eventsPartitions: 4, poolMax: 6, registry: true });
 
   const cleanBuild = async (version: number) => {
+    const { pool, client } = bed;
     const definition = ledgerProjection(version);
     const until = await highWatermarks({ client, topic: client.topics.events });
     const result = await replayProjection({ pool, client, definition, decode: testDecoder, until });
@@ -52,9 +24,10 @@ describe('the live projector', () => {
   };
 
   it('builds a version from the log, catches up, then applies new events as they come', async () => {
+    const { pool, client } = bed;
     await appendAll(client, ledgerEvents({ count: 2_000, accounts: 120, seed: 3 }));
     const definition = ledgerProjection(1);
-    const projector = await start({ definition });
+    const projector = await bed.startProjector({ definition });
     try {
       const caughtUp = await projector.events.once('projector:caught-up');
       expect([...caughtUp.positions.values()].reduce((a, b) => a + b, 0n)).toBe(2_000n);
@@ -75,6 +48,7 @@ describe('the live projector', () => {
   });
 
   it('recovers from commits that fail after the writes, ending identical to a clean build', async () => {
+    const { pool, client } = bed;
     const definition = ledgerProjection(3);
     await createTables({ db: pool, definition });
     // A deferred constraint trigger runs at COMMIT, after every write of the flush: while
@@ -92,7 +66,7 @@ describe('the live projector', () => {
       create constraint trigger fail_at_commit after insert or update or delete on "ledger__v3".owners
         deferrable initially deferred for each row execute function public.fail_at_commit();`);
     await appendAll(client, ledgerEvents({ count: 4_000, accounts: 300, seed: 11 }));
-    const projector = await start({
+    const projector = await bed.startProjector({
       definition,
       limits: { maxRows: 150, maxEvents: 400 },
       retry: { minMs: 10, maxMs: 50 },
@@ -117,10 +91,11 @@ describe('the live projector', () => {
   });
 
   it('lets one process at a time write a version, and refuses the flush of a holder that was taken over', async () => {
+    const { pool, client } = bed;
     await appendAll(client, ledgerEvents({ count: 200, accounts: 20, seed: 5 }));
     const definition = ledgerProjection(5);
-    const first = await start({ definition, holder: 'first' });
-    const second = await start({ definition, holder: 'second', leaseTtlMs: 1_000 });
+    const first = await bed.startProjector({ definition, holder: 'first' });
+    const second = await bed.startProjector({ definition, holder: 'second', leaseTtlMs: 1_000 });
     try {
       await first.events.once('projector:caught-up');
       expect(second.state.status).toBe('waiting-for-lease');
@@ -161,13 +136,14 @@ describe('the live projector', () => {
   });
 
   it('parks an event newer than its code instead of skipping it, and holds only its stream', async () => {
+    const { pool, client } = bed;
     const definition = ledgerProjection(6);
     const stream = ledgerEvents({ count: 5, accounts: 1, seed: 2, prefix: 'w' }).map((e, i) =>
       i === 3 ? { ...e, version: 3 } : e,
     );
     const other = ledgerEvents({ count: 3, accounts: 1, seed: 4, prefix: 'o' });
     await appendAll(client, [...stream, ...other]);
-    const projector = await start({ definition, waitRetryMs: 60_000 });
+    const projector = await bed.startProjector({ definition, waitRetryMs: 60_000 });
     try {
       const parked = await projector.events.once('projector:parked');
       expect(parked.events[0]).toMatchObject({ kind: 'waiting', eventId: stream[3]?.eventId });

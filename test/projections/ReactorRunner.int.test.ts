@@ -1,13 +1,12 @@
-import pg from 'pg';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isProjectionistError } from '../../src/errors/index.ts';
-import { createEnvelope, ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
+import { createEnvelope, highWatermarks } from '../../src/log/index.ts';
 import { ReactorRunner, defineReactor } from '../../src/reactors/index.ts';
 import { replayProjection } from '../../src/projections/index.ts';
 import { type ProjectionDefinition, type ProjectionEvent } from '../../src/definitions/index.ts';
-import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 import { appendAll } from './support/appendAll.ts';
+import { useProjectionBed } from './support/projectionBed.ts';
 import { testDecoder } from './support/testDecoder.ts';
 
 const opened = (n: number) =>
@@ -19,24 +18,10 @@ const opened = (n: number) =>
   });
 
 describe('reactors', () => {
-  let databaseUrl: string;
-  let pool: pg.Pool;
-  let client: LogClient;
-
-  beforeAll(async () => {
-    databaseUrl = await useTestDatabase();
-  });
-  beforeEach(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    client = testLogClient(testPrefix('react'));
-    await ensureTopics({ client, eventsPartitions: 3, commandsPartitions: 1, replicationFactor: 1 });
-  });
-  afterEach(async () => {
-    await client.close();
-    await pool.end();
-  });
+  const bed = useProjectionBed({ label: 'react', eventsPartitions: 3, poolMax: 4, registry: true });
 
   it('act on live events only, from their own checkpoint, and never during a replay', async () => {
+    const { pool, client } = bed;
     const mailed: string[] = [];
     let failOnce = true;
     const welcomeMail = defineReactor({

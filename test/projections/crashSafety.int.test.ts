@@ -1,77 +1,36 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
-import { migrateRegistry } from '../../src/registry/index.ts';
+import { describe, expect, it } from 'vitest';
+import { highWatermarks } from '../../src/log/index.ts';
 import { replayProjection } from '../../src/projections/index.ts';
-import { kafkaBrokers, testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
+import { launchNode } from '../harness/launchNode.ts';
+import { kafkaBrokers } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 import { appendAll } from './support/appendAll.ts';
 import { ledgerEvents, seeded } from './support/ledgerEvents.ts';
+import { useProjectionBed } from './support/projectionBed.ts';
 import { tableChecksums } from './support/tableChecksum.ts';
 import { testDecoder } from './support/testDecoder.ts';
 
 type Line = { event: string; at?: string; from?: string };
 
 /** The projector process: its output lines as they come, and a way to wait for one. */
-const launch = (env: Record<string, string>) => {
-  const child: ChildProcess = spawn(
-    'node_modules/.bin/node',
-    ['test/projections/fixtures/projectorProcess.ts'],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const lines: Line[] = [];
-  const waiters: (() => void)[] = [];
-  if (child.stdout !== null)
-    createInterface({ input: child.stdout }).on('line', (text) => {
-      lines.push(JSON.parse(text) as Line);
-      for (const wake of waiters.splice(0)) wake();
-    });
-  const exited = once(child, 'exit');
-  const waitFor = async (test: (line: Line) => boolean, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!lines.some(test)) {
-      if (Date.now() > deadline)
-        throw new Error(`no such line in time; saw ${JSON.stringify(lines.slice(-5))}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  };
-  return { child, lines, exited, waitFor };
-};
+const launch = (env: Record<string, string>) =>
+  launchNode<Line>({
+    label: 'projector',
+    script: 'test/projections/fixtures/projectorProcess.ts',
+    env,
+    json: true,
+  });
 
 describe('crash safety', () => {
-  let databaseUrl: string;
-  let pool: pg.Pool;
-  let client: LogClient;
-
-  beforeAll(async () => {
-    databaseUrl = await useTestDatabase();
-  });
-  beforeEach(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    client = testLogClient(testPrefix('crash'));
-    await ensureTopics({ client, eventsPartitions: 4, commandsPartitions: 1, replicationFactor: 1 });
-    await migrateRegistry({ pool });
-  });
-  afterEach(async () => {
-    await client.close();
-    await pool.end();
-  });
+  const bed = useProjectionBed({ label: 'crash', eventsPartitions: 4, poolMax: 4, registry: true });
 
   it('ends identical to a clean build after a projector process is killed -9 at random points, again and again', async () => {
+    const { pool, client } = bed;
     const random = seeded(20_240_501);
     const env = {
       PJ_BROKERS: kafkaBrokers().join(','),
       PJ_PREFIX: client.prefix,
-      PJ_DATABASE_URL: databaseUrl,
+      PJ_DATABASE_URL: bed.databaseUrl,
       PJ_VERSION: '1',
     };
     await appendAll(client, ledgerEvents({ count: 6_000, accounts: 400, seed: 1 }));
@@ -89,11 +48,10 @@ describe('crash safety', () => {
         );
         await new Promise((r) => setTimeout(r, 300 + Math.floor(random() * 1_500)));
         if (run.lines.some((l) => l.event === 'batch')) killedMidWay++;
-        run.child.kill('SIGKILL');
-        await run.exited;
+        await run.kill('SIGKILL');
         await appending;
       } finally {
-        if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+        await run.kill('SIGKILL');
       }
     }
     // the last run is left alone until it has caught up with everything, then stopped cleanly
@@ -104,10 +62,9 @@ describe('crash safety', () => {
         0n,
       );
       await last.waitFor((l) => l.event === 'caught-up' && BigInt(l.at ?? '0') >= total, 60_000);
-      last.child.kill('SIGTERM');
-      await last.exited;
+      await last.kill('SIGTERM');
     } finally {
-      if (last.child.exitCode === null && last.child.signalCode === null) last.child.kill('SIGKILL');
+      await last.kill('SIGKILL');
     }
 
     const until = await highWatermarks({ client, topic: client.topics.events });

@@ -1,13 +1,7 @@
-import pg from 'pg';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contractRegistry } from '../../events/index.ts';
-import { createEnvelope, ensureTopics, type Envelope, type LogClient } from '../../src/log/index.ts';
-import {
-  Projector,
-  contractsDecoder,
-  type EventDecoder,
-  type ProjectorOptions,
-} from '../../src/projections/index.ts';
+import { createEnvelope, type Envelope } from '../../src/log/index.ts';
+import { contractsDecoder, type EventDecoder } from '../../src/projections/index.ts';
 import {
   defineProjection,
   type PoisonPolicy,
@@ -16,17 +10,11 @@ import {
   type ProjectionHandler,
   type TablesSpec,
 } from '../../src/definitions/index.ts';
-import {
-  listParked,
-  listProjections,
-  migrateRegistry,
-  requestParkedRetry,
-  skipParked,
-} from '../../src/registry/index.ts';
+import { listParked, listProjections, requestParkedRetry, skipParked } from '../../src/registry/index.ts';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
 import { customerEvents } from '../rebuild/support/customerEvents.ts';
-import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { appendAll } from './support/appendAll.ts';
+import { useProjectionBed } from './support/projectionBed.ts';
 
 const decode = contractsDecoder(contractRegistry);
 
@@ -94,62 +82,41 @@ const expectedIds = (events: readonly Envelope[]) => {
 };
 
 describe('parking what a projection version cannot take', () => {
-  let databaseUrl: string;
-  let pool: pg.Pool;
-  let client: LogClient;
-  const running: Projector[] = [];
-
-  beforeAll(async () => {
-    databaseUrl = await useTestDatabase();
-  });
-  beforeEach(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
-    client = testLogClient(testPrefix('park'));
-    await ensureTopics({ client, eventsPartitions: 3, commandsPartitions: 1, replicationFactor: 1 });
-    await migrateRegistry({ pool });
-  });
-  afterEach(async () => {
-    for (const projector of running.splice(0)) await projector.stop();
-    await client.close();
-    await pool.end();
-  });
-
-  const start = async (options: Partial<ProjectorOptions> & Pick<ProjectorOptions, 'definition'>) => {
-    const projector = new Projector({
-      pool,
-      client,
+  const bed = useProjectionBed({
+    label: 'park',
+    eventsPartitions: 3,
+    poolMax: 8,
+    registry: true,
+    projectorDefaults: {
       decode,
-      leaseTtlMs: 5_000,
       limits: { maxDelayMs: 50 },
       retry: { minMs: 20, maxMs: 200 },
       parkedPollMs: 100,
-      ...options,
-    });
-    running.push(projector);
-    await projector.start();
-    return projector;
-  };
+    },
+  });
+
   /** Fails the test in 30 s rather than letting a wedged projector hang it. */
   const soon = () => ({ signal: AbortSignal.timeout(30_000) });
   const ids = async (version: number) =>
     new Set(
       (
-        await pool.query<{ id: string }>(`select id from "customer_directory__v${version}".customers`)
+        await bed.pool.query<{ id: string }>(`select id from "customer_directory__v${version}".customers`)
       ).rows.map((r) => r.id),
     );
   const summary = async (version: number) =>
-    (await listProjections({ pool }))
+    (await listProjections({ pool: bed.pool }))
       .find((p) => p.name === 'customer-directory')
       ?.versions.find((v) => v.version === version);
 
   it('parks an event whose text PostgreSQL cannot store (a NUL), and the rest of the log flows', async () => {
+    const { pool, client } = bed;
     const history = customerEvents({ count: 300, customers: 40, seed: 7 });
     const poison = registered('cus-nul', 'Ada\u0000Nul');
     const behind = moved('cus-nul', 'Paris');
     const after = registered('cus-after', 'Grace');
     await appendAll(client, [...history.slice(0, 150), poison, behind, ...history.slice(150), after]);
 
-    const projector = await start({ definition: directory(1) });
+    const projector = await bed.startProjector({ definition: directory(1) });
     await projector.events.once('projector:caught-up', soon());
 
     const parked = await listParked({ pool, name: 'customer-directory', version: 1 });
@@ -176,12 +143,12 @@ describe('parking what a projection version cannot take', () => {
   });
 
   it('under the stop policy, marks the version failed with the reason instead, never live', async () => {
-    await appendAll(client, [
+    await appendAll(bed.client, [
       registered('cus-1', 'Ada'),
       registered('cus-nul', 'Ada\u0000Nul'),
       registered('cus-2', 'Grace'),
     ]);
-    const projector = await start({ definition: directory(2, { policy: 'stop' }) });
+    const projector = await bed.startProjector({ definition: directory(2, { policy: 'stop' }) });
     const failed = await projector.events.once('projector:failed', soon());
     expect(failed.error.message).toMatch(/invalid byte sequence/);
     const version = await summary(2);
@@ -194,6 +161,7 @@ describe('parking what a projection version cannot take', () => {
   });
 
   it('parks an event whose handler throws; its stream queues behind it, other streams flow', async () => {
+    const { pool, client } = bed;
     const boom = renamed('cus-b', 'Boom');
     const later = moved('cus-b', 'Paris');
     await appendAll(client, [
@@ -205,7 +173,7 @@ describe('parking what a projection version cannot take', () => {
       moved('cus-a', 'Utrecht'),
     ]);
     const definition = directory(3, { throwsFor: (e) => e.eventId === boom.eventId });
-    const projector = await start({ definition });
+    const projector = await bed.startProjector({ definition });
     await projector.events.once('projector:caught-up', soon());
 
     const parked = await listParked({ pool, name: 'customer-directory', version: 3 });
@@ -226,11 +194,12 @@ describe('parking what a projection version cannot take', () => {
   });
 
   it('holds a stream behind an event newer than the code, and code that knows it applies them in order', async () => {
+    const { pool, client } = bed;
     const tooNew = moved('cus-new', 'Paris', 99);
     const queued = moved('cus-new', 'Utrecht');
     await appendAll(client, [registered('cus-new', 'Ada'), tooNew, queued, registered('cus-other', 'Grace')]);
     const definition = directory(4);
-    const first = await start({ definition });
+    const first = await bed.startProjector({ definition });
     await first.events.once('projector:caught-up', soon());
 
     expect(await ids(4)).toEqual(new Set(['cus-new', 'cus-other']));
@@ -255,7 +224,7 @@ describe('parking what a projection version cannot take', () => {
       envelope.type === 'CustomerMoved' && envelope.version === 99
         ? { status: 'ok', type: envelope.type, data: envelope.data }
         : decode(envelope);
-    const second = await start({ definition, decode: newer, holder: 'newer' });
+    const second = await bed.startProjector({ definition, decode: newer, holder: 'newer' });
     const released = await second.events.once('projector:released', soon());
     expect(released.positions).toHaveLength(2);
     await second.events.once('projector:caught-up', soon());
@@ -266,6 +235,7 @@ describe('parking what a projection version cannot take', () => {
   });
 
   it('lets an operator retry parked events once the cause is gone, and skip one for good', async () => {
+    const { pool, client } = bed;
     let broken = true;
     const flaky = renamed('cus-r', 'Flaky');
     const boom = renamed('cus-s', 'Boom');
@@ -280,7 +250,7 @@ describe('parking what a projection version cannot take', () => {
     const definition = directory(5, {
       throwsFor: (e) => e.eventId === boom.eventId || (broken && e.eventId === flaky.eventId),
     });
-    const projector = await start({ definition });
+    const projector = await bed.startProjector({ definition });
     await projector.events.once('projector:caught-up', soon());
     const parked = await listParked({ pool, name: 'customer-directory', version: 5 });
     expect(new Set(parked.map((p) => p.eventId))).toEqual(

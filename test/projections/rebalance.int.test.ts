@@ -1,13 +1,12 @@
 import type { PartitionAssigner } from 'kafkajs';
-import pg from 'pg';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTopics, highWatermarks, type LogClient } from '../../src/log/index.ts';
-import { Projector, replayProjection } from '../../src/projections/index.ts';
+import { describe, expect, it } from 'vitest';
+import { highWatermarks } from '../../src/log/index.ts';
+import { replayProjection } from '../../src/projections/index.ts';
 import { AssignerProtocol, rawKafka, withRawAdmin } from '../harness/rawKafka.ts';
-import { testLogClient, testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { ledgerProjection } from './fixtures/ledgerProjection.ts';
 import { appendAll } from './support/appendAll.ts';
 import { ledgerEvents } from './support/ledgerEvents.ts';
+import { useProjectionBed } from './support/projectionBed.ts';
 import { tableChecksums } from './support/tableChecksum.ts';
 import { testDecoder } from './support/testDecoder.ts';
 
@@ -33,27 +32,13 @@ const intruderAssigner: PartitionAssigner = () => ({
 });
 
 describe('a projector whose reader is rebalanced', () => {
-  let databaseUrl: string;
-  let pool: pg.Pool;
-  let client: LogClient;
-
-  beforeAll(async () => {
-    databaseUrl = await useTestDatabase();
-  });
-  beforeEach(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
-    client = testLogClient(testPrefix('rebal'));
-    await ensureTopics({ client, eventsPartitions: 3, commandsPartitions: 1, replicationFactor: 1 });
-  });
-  afterEach(async () => {
-    await client.close();
-    await pool.end();
-  });
+  const bed = useProjectionBed({ label: 'rebal', eventsPartitions: 3, poolMax: 6, registry: true });
 
   it('applies no event twice when its reader has to join its group again', async () => {
+    const { pool, client } = bed;
     await appendAll(client, ledgerEvents({ count: 1_500, accounts: 90, seed: 21 }));
     const definition = ledgerProjection(1);
-    const projector = new Projector({ pool, client, definition, decode: testDecoder, leaseTtlMs: 5_000 });
+    const projector = bed.projector({ definition });
     const caughtUp = projector.events.once('projector:caught-up');
     await projector.start();
     try {
