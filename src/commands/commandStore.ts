@@ -5,7 +5,13 @@ import { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector } from '../log/index.ts';
 import { createTables } from '../projections/index.ts';
 import { inTransaction } from '../db/index.ts';
-import { readCheckpoints } from '../registry/index.ts';
+import {
+  insertAccepted,
+  migrateRegistry,
+  readAccepted,
+  readCheckpoints,
+  readParkedReasons,
+} from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import type { HeldCommand } from './commandOutcome.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
@@ -13,14 +19,11 @@ import { commandStateProjection, type CommandStateTables } from './commandStateP
 
 /**
  * What the command side reads in PostgreSQL: the command-state projection's tables (outcomes,
- * held commands, stream states; written only by that projection's lease holder) and the
- * commands accepted over HTTP (schema `<prefix>_commands`, written by the intake, read only
- * by `GET /commands/:id` before an outcome exists). All SQL of the command side lives here.
+ * held commands, stream states; written only by that projection's lease holder) and, through
+ * the registry, the commands accepted over HTTP (projectionist.accepted under the deployment's
+ * prefix, written by the intake, read only by `GET /commands/:id` before an outcome exists).
+ * All SQL of the command side on its own tables lives here.
  */
-/** The schema of a topic prefix: lower case, anything but letters and digits as "_", at most 63 characters. */
-export const commandSchemaName = (prefix: string): string =>
-  `${prefix.toLowerCase().replace(/[^a-z0-9]/g, '_')}_commands`.slice(-63).replace(/^[^a-z_]/, '_');
-
 export type StoredOutcome = {
   readonly commandId: string;
   readonly streamId: string;
@@ -44,12 +47,11 @@ export type WaitingCommand = {
 };
 
 export type CommandStore = {
-  readonly schema: string;
   /** Qualified names of the command-state tables, for operators and tests. */
   readonly tables: { readonly outcomes: string; readonly waiting: string; readonly streams: string };
   /** The projection whose tables hold the command state. */
   readonly definition: ProjectionDefinition<CommandStateTables>;
-  /** Creates the tables when missing (concurrent starts serialise on a lock). */
+  /** Migrates the registry and creates the command-state tables when missing (concurrent starts serialise on a lock). */
   migrate(): Promise<void>;
   findOutcome(commandId: string): Promise<StoredOutcome | undefined>;
   recordAccepted(commands: readonly { id: string; streamId: string; type: string }[]): Promise<void>;
@@ -86,28 +88,22 @@ export const createCommandStore = (options: {
 }): CommandStore => {
   const { pool } = options;
   const definition = commandStateProjection({ prefix: options.prefix, catalog: options.catalog });
-  const schema = commandSchemaName(options.prefix);
   const table = (name: keyof CommandStateTables) => definition.model.tables.get(name)?.qualified ?? name;
   const outcomes = table('outcomes');
   const waiting = table('waiting');
   const streams = table('streams');
 
   return {
-    schema,
     tables: { outcomes, waiting, streams },
     definition,
-    migrate: () =>
-      inTransaction(pool, async (client) => {
+    migrate: async () => {
+      await migrateRegistry({ pool });
+      await inTransaction(pool, async (client) => {
         // Serialises concurrent starts: `create ... if not exists` races with itself.
-        await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [schema]);
-        await client.query(`create schema if not exists ${schema}`);
-        await client.query(`create table if not exists ${schema}.accepted (
-          command_id text primary key,
-          stream_id text not null,
-          command_type text not null,
-          accepted_at timestamptz not null default now())`);
+        await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [definition.model.schema]);
         await createTables({ db: client, definition });
-      }),
+      });
+    },
 
     findOutcome: async (commandId) => {
       const decided = await pool.query<{
@@ -133,30 +129,19 @@ export const createCommandStore = (options: {
           ? { ...base, status: 'applied', eventIds: row.event_ids }
           : { ...base, status: row.status, reason: row.reason ?? '' };
       }
-      const accepted = await pool.query<{ stream_id: string; command_type: string; accepted_at: Date }>(
-        `select stream_id, command_type, accepted_at from ${schema}.accepted where command_id = $1`,
-        [commandId],
-      );
-      const a = accepted.rows[0];
+      const a = await readAccepted({ db: pool, prefix: options.prefix, commandId });
       return a === undefined
         ? undefined
         : {
             status: 'accepted',
             commandId,
-            streamId: a.stream_id,
-            commandType: a.command_type,
-            at: a.accepted_at.toISOString(),
+            streamId: a.streamId,
+            commandType: a.commandType,
+            at: a.acceptedAt.toISOString(),
           };
     },
 
-    recordAccepted: async (commands) => {
-      if (commands.length === 0) return;
-      await pool.query(
-        `insert into ${schema}.accepted (command_id, stream_id, command_type)
-         select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing`,
-        [commands.map((c) => c.id), commands.map((c) => c.streamId), commands.map((c) => c.type)],
-      );
-    },
+    recordAccepted: (commands) => insertAccepted({ db: pool, prefix: options.prefix, commands }),
 
     decidedAmong: async (commandIds) => {
       if (commandIds.length === 0) return new Set();
@@ -177,16 +162,8 @@ export const createCommandStore = (options: {
       return new Map(result.rows.map((r) => [r.stream_id, { aggregate: r.aggregate, state: r.state }]));
     },
 
-    parkedAmong: async (streamIds) => {
-      if (streamIds.length === 0) return new Map();
-      const result = await pool.query<{ stream_id: string; reason: string }>(
-        `select distinct on (stream_id) stream_id, reason from projectionist.parked
-         where name = $1 and version = $2 and stream_id = any($3::text[])
-         order by stream_id, partition, record_offset`,
-        [definition.name, definition.version, streamIds],
-      );
-      return new Map(result.rows.map((r) => [r.stream_id, r.reason]));
-    },
+    parkedAmong: (streamIds) =>
+      readParkedReasons({ db: pool, name: definition.name, version: definition.version, streamIds }),
 
     loadWaiting: async (commandsPartition) => {
       const result = await pool.query<{

@@ -50,3 +50,6 @@ export { markEnvironment } from './markEnvironment.ts';
 export { readEnvironmentRole } from './readEnvironmentRole.ts';
 export { holdsRegistry } from './holdsRegistry.ts';
 export { insertRefresh } from './insertRefresh.ts';
+export { insertAccepted } from './insertAccepted.ts';
+export { readAccepted, type AcceptedCommand } from './readAccepted.ts';
+export { readParkedReasons } from './readParkedReasons.ts';
