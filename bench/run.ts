@@ -2,6 +2,7 @@
 // result and writes it to bench/RESULTS.md.
 import { commandsBench } from './commands.ts';
 import { cutoverBench } from './cutover.ts';
+import { peersBench } from './peers.ts';
 import { projectionsBench } from './projections.ts';
 import { rebuildBench } from './rebuild.ts';
 import { stagingBench } from './staging.ts';
@@ -9,7 +10,14 @@ import type { Bench } from './lib/Bench.ts';
 import { machineInfo, machineMarkdown } from './lib/machineInfo.ts';
 import { writeResults } from './lib/writeResults.ts';
 
-const benches: readonly Bench[] = [commandsBench, stagingBench, projectionsBench, rebuildBench, cutoverBench];
+const benches: readonly Bench[] = [
+  commandsBench,
+  stagingBench,
+  projectionsBench,
+  rebuildBench,
+  cutoverBench,
+  peersBench,
+];
 
 const args = process.argv.slice(2);
 const runsArg = args.find((a) => a.startsWith('--runs='));

@@ -22,7 +22,12 @@ export type PeerFigures = {
   readonly checksums: readonly TableChecksum[];
   /** Parts of the measured time, in ms (a ceiling's fold and COPY; a replay's flushes). */
   readonly partsMs?: Readonly<Record<string, number>>;
+  /** The measured part on process.hrtime's clock, in µs: a .cpuprofile's clock. */
+  readonly window?: { readonly startUs: number; readonly endUs: number };
 };
+
+/** Now on process.hrtime's clock, in µs. */
+export const hrtimeUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** The peak RSS of this process so far, in MiB. */
 export const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;

@@ -5,10 +5,15 @@ type CpuProfile = {
   readonly nodes: readonly {
     readonly id: number;
     readonly callFrame: { readonly functionName: string; readonly url: string };
+    readonly children?: readonly number[];
   }[];
+  /** µs on the clock of process.hrtime. */
+  readonly startTime: number;
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 };
+
+const runtimeStage = 'node runtime (event loop, sockets, streams)';
 
 /** The stage a function's self time counts to, by the file it is in; first match wins. */
 const stages: readonly { readonly stage: string; readonly test: (fn: string, url: string) => boolean }[] = [
@@ -36,7 +41,7 @@ const stages: readonly { readonly stage: string; readonly test: (fn: string, url
   },
   { stage: 'upcast (events/)', test: (_, u) => /\/events\/.*\.ts$/.test(u) && !u.includes('/src/') },
   {
-    stage: 'flush (COPY, upserts, checkpoints: flush code, src/registry, pg)',
+    stage: 'flush and registry (COPY, upserts, checkpoints; pg)',
     test: (_, u) =>
       /\/node_modules\/pg[^/]*\//.test(u) ||
       u.includes('/src/registry/') ||
@@ -50,24 +55,56 @@ const stages: readonly { readonly stage: string; readonly test: (fn: string, url
     stage: 'batch state, row codec, engine loop (src/projections, src/definitions)',
     test: (_, u) => /\/src\/(projections|definitions)\//.test(u),
   },
-  { stage: 'node runtime (streams, sockets, timers, Buffer)', test: (_, u) => u.startsWith('node:') },
+  { stage: runtimeStage, test: (_, u) => u.startsWith('node:') },
   { stage: 'V8 and native code outside JS (program)', test: (fn) => fn === '(program)' },
-  { stage: 'other (start-up, logger, bench)', test: () => true },
+  { stage: 'other (logger, bench)', test: () => true },
 ];
 
 export type StageTime = { readonly stage: string; readonly ms: number; readonly usPerEvent: number };
 
-/** Self time by stage (in the order of `stages`), per event of `events`. */
-export const profileStages = (profile: CpuProfile, events: number): StageTime[] => {
+/** A frame of node's own code or a native function: its time is its caller's. */
+const isRuntime = (fn: string, url: string) => (url === '' && !fn.startsWith('(')) || url.startsWith('node:');
+
+/**
+ * Self time by stage (in the order of `stages`), per event of `events`, of the samples taken
+ * within `window` (µs on the profile's clock). Time in node's own code and in native functions
+ * (Buffer.concat, utf8Slice, JSON.parse) counts to the nearest caller outside them: Buffer.concat
+ * under kafkajs is kafkajs's. Only what no such caller reaches (the event loop) is node runtime.
+ */
+export const profileStages = (
+  profile: CpuProfile,
+  events: number,
+  window: { readonly startUs: number; readonly endUs: number },
+): StageTime[] => {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const stageOf = new Map<number, string>();
-  for (const node of profile.nodes) {
-    const { functionName, url } = node.callFrame;
-    stageOf.set(node.id, stages.find((s) => s.test(functionName, url))?.stage ?? 'other');
-  }
+  const stageFor = (id: number): string => {
+    const known = stageOf.get(id);
+    if (known !== undefined) return known;
+    let at: number | undefined = id;
+    let frame = byId.get(id)?.callFrame;
+    while (frame !== undefined && isRuntime(frame.functionName, frame.url)) {
+      at = parent.get(at as number);
+      frame = at === undefined ? undefined : byId.get(at)?.callFrame;
+      if (frame?.functionName === '(root)') frame = undefined;
+    }
+    const stage =
+      frame === undefined
+        ? runtimeStage
+        : (stages.find((s) => s.test(frame.functionName, frame.url))?.stage ?? 'other');
+    stageOf.set(id, stage);
+    return stage;
+  };
   const us = new Map<string, number>(stages.map((s) => [s.stage, 0]));
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    const stage = stageOf.get(id) ?? 'other';
-    us.set(stage, (us.get(stage) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < window.startUs || at > window.endUs) return;
+    const stage = stageFor(id);
+    us.set(stage, (us.get(stage) ?? 0) + delta);
   });
   return [...us].map(([stage, total]) => ({ stage, ms: total / 1000, usPerEvent: total / events }));
 };

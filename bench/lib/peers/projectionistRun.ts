@@ -6,13 +6,14 @@ import pg from 'pg';
 import { contractRegistry } from '../../../events/index.ts';
 import { highWatermarks, LogClient, offsetDistance, offsetVectorFromJson } from '../../../src/log/index.ts';
 import { createLogger } from '../../../src/logger/index.ts';
+import { migrateRegistry } from '../../../src/registry/index.ts';
 import {
   contractsDecoder,
   createEmitter,
   replayProjection,
   type ProjectorEvents,
 } from '../../../src/projections/index.ts';
-import { peakRssMiB, report } from './PeerFigures.ts';
+import { hrtimeUs, peakRssMiB, report } from './PeerFigures.ts';
 import { peerDatabase } from './peerDatabase.ts';
 import { peerProjection } from './peerProjections.ts';
 import { startPostgresCpu } from './postgresCpu.ts';
@@ -35,14 +36,31 @@ try {
       ? await highWatermarks({ client, topic: client.topics.events })
       : offsetVectorFromJson(JSON.parse(targetArg) as Record<string, string>);
   const events = Number(offsetDistance(new Map(), until));
+  // Once at start-up, as serve does: not part of the rebuild.
+  await migrateRegistry({ pool });
   const emitter = createEmitter<ProjectorEvents>();
-  let flushMs = 0;
-  let skipped = 0;
-  emitter.on('projector:batch', (b) => (flushMs += b.flushMs));
-  emitter.on('projector:skipped', () => skipped++);
   const postgres = await startPostgresCpu(database.name);
   const cpu = process.cpuUsage();
   const started = performance.now();
+  const startUs = hrtimeUs();
+  let done = 0;
+  let flushMs = 0;
+  let skipped = 0;
+  // The replay ends with the flush of its last event: what follows (secondary indexes, when the
+  // engine builds them) is not replay, and the other systems build none.
+  let end: { at: number; us: number; cpu: NodeJS.CpuUsage; postgresCpuMs: Promise<number> } | undefined;
+  const ended = () => ({
+    at: performance.now(),
+    us: hrtimeUs(),
+    cpu: process.cpuUsage(cpu),
+    postgresCpuMs: postgres.stop(),
+  });
+  emitter.on('projector:batch', (b) => {
+    flushMs += b.flushMs;
+    done += b.applied + b.ignored + b.skipped;
+    if (done >= events && end === undefined) end = ended();
+  });
+  emitter.on('projector:skipped', () => skipped++);
   const result = await replayProjection({
     pool,
     client,
@@ -51,9 +69,10 @@ try {
     until,
     emitter,
   });
-  const tookMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  const postgresCpuMs = await postgres.stop();
+  end ??= ended();
+  const tookMs = end.at - started;
+  const used = end.cpu;
+  const postgresCpuMs = await end.postgresCpuMs;
   if (result.status !== 'reached') throw new Error(`the replay ended ${result.status}`);
   if (skipped > 0) throw new Error(`the replay skipped ${skipped} events`);
   report({
@@ -68,6 +87,7 @@ try {
     peakRssMiB: peakRssMiB(),
     checksums: await tableChecksums(pool, definition),
     partsMs: { flush: flushMs },
+    window: { startUs, endUs: end.us },
   });
 } finally {
   await pool.end();
