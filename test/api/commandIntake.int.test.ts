@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/api/index.ts';
 import { decodeEnvelope, partitionFor, readLog } from '../../src/log/index.ts';
-import { startProjectionist, type Running } from '../../src/main.ts';
-import { eventually, testEnv } from '../harness/testEnv.ts';
-import { useTestDatabase } from '../harness/testServices.ts';
+import { type Running } from '../../src/main.ts';
+import { eventually } from '../harness/testEnv.ts';
+import { useProjectionists } from '../harness/useProjectionists.ts';
 import { brokenCommand } from './support/brokenCommand.ts';
 import { expectProblem, type Answer } from './support/expectProblem.ts';
 import { nestedJson, nestedSlot, withNested } from './support/nestedJson.ts';
@@ -17,26 +17,17 @@ import { validCommand, type CommandBody } from './support/validCommand.ts';
 const bodyLimit = 64 * 1024;
 const routes = ['/commands', '/commands/batch'] as const;
 
-let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await useTestDatabase();
-});
-
-const running: Running[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.stop();
-});
+const projectionists = useProjectionists();
 
 /** A Projectionist with the HTTP app and no workers: intake only; `limit` 'default' keeps the configured default. */
 const start = async (limit: number | 'default' = bodyLimit): Promise<Running & { app: App }> => {
   const extra: Record<string, string> =
     limit === 'default' ? {} : { PROJECTIONIST_HTTP_BODY_LIMIT: String(limit) };
-  const r = await startProjectionist({
-    env: testEnv(databaseUrl, undefined, extra),
+  const r = await projectionists.start({
+    env: projectionists.env(undefined, extra),
     http: true,
     workers: false,
   });
-  running.push(r);
   if (r.app === undefined) throw new Error('startProjectionist built no app');
   return { ...r, app: r.app };
 };

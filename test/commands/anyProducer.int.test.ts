@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contractRegistry } from '../../events/index.ts';
 import { catalogFromContracts, commandOutcomeType, type CommandOutcome } from '../../src/commands/index.ts';
 import { createEnvelope, decodeEnvelope, partitionFor, readLog, type Envelope } from '../../src/log/index.ts';
-import { startProjectionist, type Running } from '../../src/main.ts';
-import { eventually, testEnv } from '../harness/testEnv.ts';
-import { kafkaBrokers, testPrefix, useTestDatabase } from '../harness/testServices.ts';
+import { type Running } from '../../src/main.ts';
+import { kcatProduceAll } from '../harness/kcatProduce.ts';
+import { eventually } from '../harness/testEnv.ts';
+import { kafkaBrokers, testPrefix } from '../harness/testServices.ts';
+import { useProjectionists } from '../harness/useProjectionists.ts';
 import { registerCustomer } from '../api/support/registerCustomer.ts';
-import { kcatProduce } from './support/kcatProduce.ts';
 
-let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await useTestDatabase();
-});
-
-const running: Running[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.stop();
-});
+const projectionists = useProjectionists();
 
 /**
  * One deployment: an intake without workers (so that commands pile up on the topic first, and
@@ -26,18 +19,13 @@ afterEach(async () => {
  */
 const deployment = async () => {
   const prefix = testPrefix();
-  const env = testEnv(databaseUrl, prefix, { PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS: '6000' });
-  const intake = await startProjectionist({ env, http: true, workers: false });
-  running.push(intake);
+  const env = projectionists.env(prefix, { PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS: '6000' });
+  const intake = await projectionists.start({ env, http: true, workers: false });
   const instances: Running[] = [];
   return {
     intake,
     startWorkers: async () => {
-      for (let i = 0; i < 2; i++) {
-        const r = await startProjectionist({ env, http: false });
-        running.push(r);
-        instances.push(r);
-      }
+      for (let i = 0; i < 2; i++) instances.push(await projectionists.start({ env, http: false }));
       return instances;
     },
   };
@@ -85,22 +73,22 @@ describe('commands from any producer, on any number of instances', () => {
     const topic = a.log.topics.commands;
     const quarter = (k: number) => customers.map((_, i) => i).filter((i) => i % 4 === k);
     const sends = [
-      kcatProduce({
+      kcatProduceAll({
         brokers,
         topic,
         records: quarter(0).map((i) => ({ key: customers[i]!, value: envelopeLine(kcatEnvelope(i)) })),
       }),
-      kcatProduce({
+      kcatProduceAll({
         brokers,
         topic,
         records: quarter(1).map((i) => ({ key: `cus-elsewhere-${i}`, value: envelopeLine(kcatEnvelope(i)) })),
       }),
-      kcatProduce({
+      kcatProduceAll({
         brokers,
         topic,
         records: quarter(2).map((i) => ({ value: envelopeLine(kcatEnvelope(i)) })),
       }),
-      kcatProduce({
+      kcatProduceAll({
         brokers,
         topic,
         records: quarter(3).map((i) => ({ value: envelopeLine(kcatEnvelope(i)) })),
@@ -170,7 +158,7 @@ describe('commands from any producer, on any number of instances', () => {
     );
     const topic = a.log.topics.commands;
     await Promise.all([
-      kcatProduce({
+      kcatProduceAll({
         brokers: kafkaBrokers(),
         topic,
         records: refunds
@@ -301,7 +289,7 @@ describe('commands from any producer, on any number of instances', () => {
         ),
       },
     ];
-    await kcatProduce({ brokers: kafkaBrokers(), topic: a.log.topics.commands, records: poison });
+    await kcatProduceAll({ brokers: kafkaBrokers(), topic: a.log.topics.commands, records: poison });
     const outcome = await eventually(async () => {
       const res = await a.app!.inject({ method: 'GET', url: `/commands/${marker}` });
       const body = res.json<{ status: string }>();

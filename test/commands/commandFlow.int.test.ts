@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   catalogFromContracts,
   deadLetterHeaders,
@@ -17,25 +17,16 @@ import {
   type Envelope,
   type LogRecord,
 } from '../../src/log/index.ts';
-import { startProjectionist, type Running } from '../../src/main.ts';
-import { testLogger, useTestDatabase } from '../harness/testServices.ts';
-import { eventually, testEnv } from '../harness/testEnv.ts';
+import { type Running } from '../../src/main.ts';
+import { testLogger } from '../harness/testServices.ts';
+import { eventually } from '../harness/testEnv.ts';
+import { useProjectionists } from '../harness/useProjectionists.ts';
 import { registerCustomer as register } from '../api/support/registerCustomer.ts';
 
-let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await useTestDatabase();
-});
-
-const running: Running[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.stop();
-});
+const projectionists = useProjectionists();
 
 const start = async (prefix?: string, workers = true) => {
-  const r = await startProjectionist({ env: testEnv(databaseUrl, prefix), http: true, workers });
-  running.push(r);
-  return r;
+  return projectionists.start({ env: projectionists.env(prefix), http: true, workers });
 };
 
 const outcomeOf = async (r: Running, id: string) => {
@@ -234,7 +225,7 @@ describe('commands', () => {
         ),
       ]);
       // Another stream on the same commands partition keeps flowing: the hold is per stream.
-      const commandsPartitions = Number(testEnv(databaseUrl).PROJECTIONIST_COMMANDS_PARTITIONS);
+      const commandsPartitions = Number(projectionists.env().PROJECTIONIST_COMMANDS_PARTITIONS);
       const neighbour = Array.from({ length: 100 }, (_, i) => `cus-other-${i}`).find(
         (s) => partitionFor(s, commandsPartitions) === partitionFor('cus-new', commandsPartitions),
       )!;

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startProjectionist, type Running } from '../../src/main.ts';
-import { eventually, testEnv } from '../harness/testEnv.ts';
-import { useTestDatabase } from '../harness/testServices.ts';
+import { describe, expect, it } from 'vitest';
+import { type Running } from '../../src/main.ts';
+import { eventually } from '../harness/testEnv.ts';
+import { useProjectionists } from '../harness/useProjectionists.ts';
 import { registerCustomer } from '../api/support/registerCustomer.ts';
 
-let databaseUrl: string;
-beforeAll(async () => {
-  databaseUrl = await useTestDatabase();
-});
-
-const running: Running[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.stop();
-});
+const projectionists = useProjectionists();
 
 const statusOf = async (r: Running, id: string) =>
   (await r.app!.inject({ method: 'GET', url: `/commands/${id}` })).json<{ status?: string }>().status;
@@ -26,8 +18,7 @@ const readiness = async (r: Running) => {
 
 describe('the command side after its database connections are cut', () => {
   it('reports the workers and the command state in /readyz, and keeps deciding after every connection was terminated', async () => {
-    const r = await startProjectionist({ env: testEnv(databaseUrl), http: true });
-    running.push(r);
+    const r = await projectionists.start({ env: projectionists.env(), http: true });
     const ready = await eventually(async () => {
       const { code, body } = await readiness(r);
       return code === 200 ? body : undefined;
@@ -39,7 +30,7 @@ describe('the command side after its database connections are cut', () => {
     await eventually(async () => ((await statusOf(r, first)) === 'applied' ? true : undefined));
 
     // The server ends every session of this database: the command-state writer's among them.
-    const admin = new pg.Client({ connectionString: databaseUrl });
+    const admin = new pg.Client({ connectionString: projectionists.databaseUrl });
     await admin.connect();
     try {
       await admin.query(

@@ -13,7 +13,7 @@ import { recordPayment, refundPayment, registerCustomer } from './support/comman
 import { auditCommands, readEventLedger } from './support/eventLedger.ts';
 import { faultEnv, scaled } from './support/faultEnv.ts';
 import { canonical, foldStreams } from './support/foldStreams.ts';
-import { kcatProduce } from './support/kcatProduce.ts';
+import { kcatProduce } from '../harness/kcatProduce.ts';
 import { startLeaseSampler } from './support/leaseSampler.ts';
 import { faultSeed, seeded, sleep, type Scenario } from './support/scenarioResult.ts';
 import { startServe, type ServeInstance } from './support/serveInstance.ts';
@@ -125,8 +125,8 @@ export const instances: Scenario = {
               const [type = '', version = ''] = tv.split(':');
               const group = commands.filter((c) => c.type === type && String(c.version) === version);
               await kcatProduce({
+                brokers: faultEnv.brokers,
                 topic,
-                keyed: true,
                 headers: { 'pj-type': type, 'pj-version': version },
                 records: group.map((c, i) => ({
                   key: path === 'kcat-keyed' ? c.streamId : `pay-elsewhere-${i}`,
@@ -136,10 +136,10 @@ export const instances: Scenario = {
             }
             return;
           case 'kcat-no-key':
-            await kcatProduce({ topic, keyed: false, records: records(() => undefined) });
+            await kcatProduce({ brokers: faultEnv.brokers, topic, records: records(() => undefined) });
             return;
           case 'kcat-no-headers':
-            await kcatProduce({ topic, keyed: true, records: records((c) => c.streamId) });
+            await kcatProduce({ brokers: faultEnv.brokers, topic, records: records((c) => c.streamId) });
             return;
         }
       };

@@ -14,7 +14,7 @@ import { recordPayment, registerCustomer } from './support/commandMix.ts';
 import { readEventLedger } from './support/eventLedger.ts';
 import { faultEnv, scaled } from './support/faultEnv.ts';
 import { request, type Answer } from './support/httpProbe.ts';
-import { kcatProduce } from './support/kcatProduce.ts';
+import { kcatProduce } from '../harness/kcatProduce.ts';
 import { faultSeed, type Scenario } from './support/scenarioResult.ts';
 import { startServe } from './support/serveInstance.ts';
 import { waitCaughtUp } from './support/versionProgress.ts';
@@ -184,13 +184,21 @@ export const poison: Scenario = {
         '{"eventId":42}',
       ];
       const results = [
-        await kcatProduce({ topic, keyed: false, records: handMade.map((value) => ({ value })) }),
+        await kcatProduce({
+          brokers: faultEnv.brokers,
+          topic,
+          records: handMade.map((value) => ({ value })),
+        }),
         // a body containing a raw NUL byte (not JSON at all)
-        await kcatProduce({ topic, keyed: false, records: [{ value: Buffer.from([0x7b, 0x00, 0x7d]) }] }),
+        await kcatProduce({
+          brokers: faultEnv.brokers,
+          topic,
+          records: [{ value: Buffer.from([0x7b, 0x00, 0x7d]) }],
+        }),
         // lying headers: they say RegisterCustomer v1, the body is a RecordPayment v2
         await kcatProduce({
+          brokers: faultEnv.brokers,
           topic,
-          keyed: true,
           headers: { 'pj-type': 'RegisterCustomer', 'pj-version': '1' },
           records: [
             {
@@ -201,8 +209,8 @@ export const poison: Scenario = {
         }),
       ];
       const tooBig = await kcatProduce({
+        brokers: faultEnv.brokers,
         topic,
-        keyed: false,
         records: [{ value: envelope(withPayload({ firstName: tenMegabytes })) }],
       });
       topicIds.pop(); // the broker refused it: it never reached the log
@@ -217,8 +225,8 @@ export const poison: Scenario = {
       });
       results.push(
         await kcatProduce({
+          brokers: faultEnv.brokers,
           topic,
-          keyed: true,
           records: generatedOnTopic.map((value, i) => ({
             key: i % 3 === 0 ? '' : `wrong-${i}`,
             value: value.replaceAll('\n', ' '),
@@ -261,7 +269,11 @@ export const poison: Scenario = {
         'not json at all',
       ];
       results.push(
-        await kcatProduce({ topic: events, keyed: false, records: eventPoison.map((value) => ({ value })) }),
+        await kcatProduce({
+          brokers: faultEnv.brokers,
+          topic: events,
+          records: eventPoison.map((value) => ({ value })),
+        }),
       );
       const kcatFailures = results.filter((r) => r.code !== 0);
 
