@@ -20,9 +20,9 @@ import { commandStateProjection, type CommandStateTables } from './commandStateP
 /**
  * What the command side reads in PostgreSQL: the command-state projection's tables (outcomes,
  * held commands, stream states; written only by that projection's lease holder) and, through
- * the registry, the commands accepted over HTTP (projectionist.accepted under the deployment's
- * prefix, written by the intake, read only by `GET /commands/:id` before an outcome exists).
- * All SQL of the command side on its own tables lives here.
+ * the registry (insertAccepted, readAccepted: the deployment's prefix and the command id), the
+ * commands accepted over HTTP, written by the intake and read only by `GET /commands/:id` before
+ * an outcome exists. All SQL of the command side on its own tables lives here.
  */
 export type StoredOutcome = {
   readonly commandId: string;

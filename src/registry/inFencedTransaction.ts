@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/index.ts';
-import { renewLease, type Lease } from './acquireLease.ts';
+import type { Lease } from './acquireLease.ts';
+import { renewLease } from './renewLease.ts';
 
 /**
  * Runs `work` in a transaction that first checks the lease still carries this token (and holds

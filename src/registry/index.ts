@@ -1,22 +1,23 @@
-// The registry: the projectionist.* tables (versions, checkpoints, leases, audit, parked events) and their migrations.
+// The registry: every table the project keeps beside the projections' own, and their numbered
+// migrations (migrations/NNN_*.sql): projectionist.* (projections, versions, rebuilds, checkpoints,
+// leases, audit, parked events, accepted commands) and projectionist_environment.* (the
+// environment mark, staging refreshes). Each module runs one statement (or one transaction of one job).
 export { migrateRegistry } from './migrateRegistry.ts';
 export { registerVersion } from './registerVersion.ts';
 export { findDrift, type DefinitionDrift } from './findDrift.ts';
 export { setVersionState } from './setVersionState.ts';
 export { versionStateOf, type VersionState, type VersionStatus } from './versionState.ts';
-export { readCheckpoints, writeCheckpoints } from './checkpoints.ts';
+export { readCheckpoints } from './readCheckpoints.ts';
+export { writeCheckpoints } from './writeCheckpoints.ts';
 export { writeProgress } from './writeProgress.ts';
 export { readVersionRows, readVersionRow, type VersionRow } from './readVersionRows.ts';
 export { writeRebuild, type RebuildFields, type RebuildPhase } from './writeRebuild.ts';
 export type { Verification, CheckResult } from './verification.ts';
-export {
-  acquireLease,
-  waitForLease,
-  renewLease,
-  releaseLease,
-  keepLeaseAlive,
-  type Lease,
-} from './acquireLease.ts';
+export { acquireLease, type Lease } from './acquireLease.ts';
+export { waitForLease } from './waitForLease.ts';
+export { renewLease } from './renewLease.ts';
+export { releaseLease } from './releaseLease.ts';
+export { keepLeaseAlive } from './keepLeaseAlive.ts';
 export { activeVersion } from './activeVersion.ts';
 export { defaultHolder } from './defaultHolder.ts';
 export { type ParkedEvent, type ParkKind, storableText } from './parkedEvent.ts';
@@ -53,3 +54,4 @@ export { insertRefresh } from './insertRefresh.ts';
 export { insertAccepted } from './insertAccepted.ts';
 export { readAccepted, type AcceptedCommand } from './readAccepted.ts';
 export { readParkedReasons } from './readParkedReasons.ts';
+export { forgetVersion } from './forgetVersion.ts';

@@ -2,7 +2,13 @@ import { ProjectionistError } from '../errors/index.ts';
 import { deepStrictEqual } from 'node:assert/strict';
 import pg from 'pg';
 import { createEnvelope, encodeEnvelope, type LogBatch, type LogRecord } from '../log/index.ts';
-import { acquireLease, type Lease, migrateRegistry, registerVersion } from '../registry/index.ts';
+import {
+  acquireLease,
+  forgetVersion,
+  type Lease,
+  migrateRegistry,
+  registerVersion,
+} from '../registry/index.ts';
 import {
   createBatchState,
   createEmitter,
@@ -180,11 +186,7 @@ export const projectionTestKit = async <Tables extends TablesSpec>(options: {
     const { name, version } = definition;
     await migrateRegistry({ pool });
     await pool.query(`drop schema if exists ${quoteIdentifier(definition.model.schema)} cascade`);
-    for (const table of ['checkpoints', 'leases', 'versions'])
-      await pool.query(`delete from projectionist.${table} where name = $1 and version = $2`, [
-        name,
-        version,
-      ]);
+    await forgetVersion({ db: pool, name, version });
     await registerVersion({ pool, definition });
     await createTables({ db: pool, definition });
     await createIndexes({ db: pool, definition });

@@ -42,10 +42,11 @@ describe('the registry', () => {
 
   it('applies its migrations once, however many processes start at the same time', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => migrateRegistry({ pool })));
-    expect(results.flat()).toEqual(['001_registry', '002_rebuilds', '003_parked']);
+    const all = ['001_registry', '002_rebuilds', '003_parked', '004_environment', '005_command_intake'];
+    expect(results.flat()).toEqual(all);
     expect(await migrateRegistry({ pool })).toEqual([]);
-    const applied = await pool.query(`select id from projectionist.migrations`);
-    expect(applied.rows).toEqual([{ id: '001_registry' }, { id: '002_rebuilds' }, { id: '003_parked' }]);
+    const applied = await pool.query<{ id: string }>(`select id from projectionist.migrations order by id`);
+    expect(applied.rows.map((r) => r.id)).toEqual(all);
   });
 
   it('reports a version whose code changed without a version bump, and tells to bump it', async () => {
