@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import type { Bench } from './lib/Bench.ts';
@@ -30,6 +31,16 @@ const sayRun = (label: string, f: PeerFigures) =>
   );
 const json = (v: OffsetVector) => JSON.stringify(offsetVectorToJson(v));
 
+/** The engine measured: the commit, and whether src/ differed from it (others may be editing the tree). */
+const engineState = (): string => {
+  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout.trim();
+  const commit = git('rev-parse', '--short', 'HEAD');
+  if (commit === '') return 'unknown (no git)';
+  return git('status', '--porcelain', '--', 'src') === ''
+    ? commit
+    : `${commit} with uncommitted changes in src/`;
+};
+
 /**
  * Projectionist beside its peers on the same log (issue 11): the example log is appended once;
  * each run replays it with Projectionist, folds it in memory without a broker (the ceiling),
@@ -56,6 +67,7 @@ export const peersBench: Bench = {
       limitS,
       runs,
       produceMs: log.produceMs,
+      engine: engineState(),
       loads: [],
       full: new Map(),
       small: new Map(),

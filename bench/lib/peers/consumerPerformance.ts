@@ -101,7 +101,8 @@ const readOnce = async (options: ConsumerPerformanceOptions): Promise<PeerFigure
   const sampler = setInterval(() => {
     if (child.pid !== undefined)
       processUsage(child.pid).then(
-        (u) => (usage = u),
+        // Max of each: an exiting process's status no longer shows its memory.
+        (u) => (usage = { cpuMs: Math.max(usage.cpuMs, u.cpuMs), rssMiB: Math.max(usage.rssMiB, u.rssMiB) }),
         () => undefined,
       );
   }, 100);

@@ -11,6 +11,8 @@ export type PeerResults = {
   readonly limitS: number;
   readonly runs: number;
   readonly produceMs: number;
+  /** The commit the engine was at, and whether src/ differed from it. */
+  readonly engine: string;
   /** The 1-minute load average at the start of each run. */
   readonly loads: number[];
   readonly full: Map<string, PeerFigures[]>;
@@ -199,7 +201,7 @@ export const peersMarkdown = (results: PeerResults, problems: readonly string[])
     'maxRSS (the ceiling’s includes the log it holds in memory). Tables: `count(*)` and',
     '`md5(string_agg(t::text order by <primary key>))` of every table after each run; the bench fails when they differ.',
     `Load average (1 min) at the start of each run: ${results.loads.map((l) => n(l, 2)).join(', ')}.`,
-    `The whole bench took ${n(results.tookMs / 60_000, 1)} min.`,
+    `Engine: ${results.engine}. The whole bench took ${n(results.tookMs / 60_000, 1)} min.`,
     ...(problems.length === 0 ? [] : ['', '**The tables differ:**', ...problems.map((p) => `- ${p}`)]),
     '',
     resultsTable(results),
