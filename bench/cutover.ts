@@ -4,6 +4,7 @@ import pg from 'pg';
 import { customerDirectoryV1 } from '../projections/customer-directory/v1.ts';
 import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
 import { activateVersion } from '../src/rebuild/index.ts';
+import { migrateRegistry } from '../src/registry/index.ts';
 import type { Bench } from './lib/Bench.ts';
 import { buildVersion } from './lib/buildVersion.ts';
 import { benchDatabase } from './lib/benchDatabase.ts';
@@ -25,6 +26,7 @@ export const cutoverBench: Bench = {
     const log = await produceExampleLog({ label: 'cutover', count: eventCount });
     const db = await benchDatabase('cutover');
     const pool = new pg.Pool({ connectionString: db.url, max: readers + 4 });
+    await migrateRegistry({ pool });
     const results: { around: Read[]; away: Read[]; switchMs: number[] }[] = [];
     try {
       for (const definition of [customerDirectoryV1, customerDirectoryV2]) {

@@ -6,6 +6,7 @@ import { orderTotalsV1 } from '../projections/order-totals/v1.ts';
 import { Appender, highWatermarks, type Envelope, type OffsetVector } from '../src/log/index.ts';
 import { activateVersion } from '../src/rebuild/index.ts';
 import { contractsDecoder, Projector } from '../src/projections/index.ts';
+import { migrateRegistry } from '../src/registry/index.ts';
 import { stableSchemaName } from '../src/definitions/index.ts';
 import type { Bench } from './lib/Bench.ts';
 import { exampleEvents } from './lib/exampleEvents.ts';
@@ -41,6 +42,7 @@ const measureOnce = async (run: number): Promise<LoadFigures[]> => {
   const log = await produceExampleLog({ label: `live${run}`, count: 0 });
   const database = await benchDatabase('live');
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  await migrateRegistry({ pool });
   const decode = contractsDecoder(contractRegistry);
   const projectors = [orderTotalsV1, customerDirectoryV2].map(
     (definition) => new Projector({ pool, client: log.client, definition, decode }),

@@ -5,6 +5,7 @@ import { contractRegistry } from '../events/index.ts';
 import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
 import { orderTotalsV1 } from '../projections/order-totals/v1.ts';
 import { activateVersion } from '../src/rebuild/index.ts';
+import { migrateRegistry } from '../src/registry/index.ts';
 import { type ProjectionDefinition } from '../src/definitions/index.ts';
 import { refreshStaging } from '../src/staging/index.ts';
 import type { Bench } from './lib/Bench.ts';
@@ -44,6 +45,8 @@ export const stagingBench: Bench = {
         const prodPool = new pg.Pool({ connectionString: production.url, max: 4 });
         const stagingPool = new pg.Pool({ connectionString: staging.url, max: 4 });
         try {
+          // What a production deployment does at start-up; the refresh migrates staging itself.
+          await migrateRegistry({ pool: prodPool });
           rebuildMs.push(await rebuild(log, prodPool));
           const started = performance.now();
           await refreshStaging({

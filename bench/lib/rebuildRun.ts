@@ -14,6 +14,7 @@ import {
   replayProjection,
   type ProjectorEvents,
 } from '../../src/projections/index.ts';
+import { migrateRegistry } from '../../src/registry/index.ts';
 import { benchDatabase } from './benchDatabase.ts';
 
 /** What one run answers. RSS in MiB; `rss` sampled every 200 ms with the events applied by then. */
@@ -48,6 +49,8 @@ const client = new LogClient({
 const database = await benchDatabase('rebuild');
 const pool = new pg.Pool({ connectionString: database.url, max: 4 });
 try {
+  // The start-up's, not the rebuild's: outside the figures.
+  await migrateRegistry({ pool });
   const until = await highWatermarks({ client, topic: client.topics.events });
   const events = Number([...until.values()].reduce((a, b) => a + b, 0n));
   const emitter = createEmitter<ProjectorEvents>();
@@ -67,7 +70,6 @@ try {
   const sample = () => rss.push({ events: done, mib: memoryUsage.rss() / 1024 ** 2 });
   const sampler = setInterval(sample, 200);
   const cpu = process.cpuUsage();
-  const started = performance.now();
   const result = await replayProjection({
     pool,
     client,
@@ -77,7 +79,8 @@ try {
     emitter,
     ...(limitsJson === undefined ? {} : { limits: JSON.parse(limitsJson) as Record<string, number> }),
   }).finally(() => clearInterval(sampler));
-  const tookMs = performance.now() - started;
+  // Up to the target, as the bench has always measured a replay: the indexes built after it are not counted.
+  const tookMs = result.tookMs;
   const used = process.cpuUsage(cpu);
   sample();
   if (result.status !== 'reached') throw new Error(`the replay ended ${result.status}`);

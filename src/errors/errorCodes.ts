@@ -11,6 +11,13 @@ export const errorCodes = {
     retryable: false,
     summary: 'An environment variable has a bad value.',
   },
+  PRJ_REGISTRY_MISSING: {
+    status: 500,
+    refused: false,
+    retryable: false,
+    summary:
+      'The database has no Projectionist registry, or an outdated one: call migrateRegistry({ pool }) once at start-up.',
+  },
   PRJ_KAFKA_UNAVAILABLE: {
     status: 503,
     refused: false,

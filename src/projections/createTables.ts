@@ -67,3 +67,12 @@ export const emptyTables = async (options: {
   }
   return empty;
 };
+
+/** Gathers fresh statistics on the version's tables: after a build the planner has seen them empty, if at all. */
+export const analyzeTables = async (options: {
+  db: Db;
+  definition: ProjectionDefinition<TablesSpec>;
+}): Promise<void> => {
+  for (const table of options.definition.model.tables.values())
+    await options.db.query(`analyze ${table.qualified}`);
+};

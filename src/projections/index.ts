@@ -1,6 +1,13 @@
 // Projections: the batch engine that runs a projection version over the log (apply, flush, park, checkpoint).
 export { Projector, type ProjectorOptions, type ProjectorState } from './Projector.ts';
 export { replayProjection, type ReplayResult } from './replayProjection.ts';
+export {
+  runVersion,
+  type BuildPlan,
+  type RunPlan,
+  type RunResult,
+  type RunVersionOptions,
+} from './runVersion.ts';
 export { defaultBatchLimits, type BatchLimits, runBatches } from './runBatches.ts';
 export {
   contractsDecoder,

@@ -13,7 +13,7 @@ import {
   readCheckpoints,
   writeCheckpoints,
   defaultHolder,
-  migrateRegistry,
+  requireRegistry,
 } from '../registry/index.ts';
 import { createEmitter, type Emitter, decodeRecord, type EventDecoder } from '../projections/index.ts';
 import type { ReactorDefinition } from './defineReactor.ts';
@@ -57,7 +57,7 @@ export class ReactorRunner {
 
   async start(): Promise<void> {
     if (this.#running !== undefined) return;
-    await migrateRegistry({ pool: this.#options.pool });
+    await requireRegistry({ db: this.#options.pool });
     this.#running = this.#run();
   }
 

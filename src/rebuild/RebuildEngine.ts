@@ -6,8 +6,8 @@ import { scoped, type Logger } from '../logger/index.ts';
 import { createEmitter, type BatchLimits, type Emitter, type EventDecoder } from '../projections/index.ts';
 import {
   defaultHolder,
-  migrateRegistry,
   registerVersion,
+  requireRegistry,
   readVersionRows,
   type VersionRow,
   writeRebuild,
@@ -102,12 +102,15 @@ export class RebuildEngine {
     });
   }
 
-  /** Migrates the registry, registers every deployed version (reporting drift) and starts working. */
+  /**
+   * Registers every deployed version (reporting drift) and starts working. The registry must be
+   * migrated first (migrateRegistry, at start-up; PRJ_REGISTRY_MISSING otherwise).
+   */
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     const { pool, definitions } = this.#options;
-    await migrateRegistry({ pool });
+    await requireRegistry({ db: pool });
     for (const definition of definitions) {
       const { drift } = await registerVersion({ pool, definition });
       if (drift === undefined) continue;

@@ -3,6 +3,7 @@
 // leases, audit, parked events, accepted commands) and projectionist_environment.* (the
 // environment mark, staging refreshes). Each module runs one statement (or one transaction of one job).
 export { migrateRegistry } from './migrateRegistry.ts';
+export { requireRegistry } from './requireRegistry.ts';
 export { registerVersion } from './registerVersion.ts';
 export { findDrift, type DefinitionDrift } from './findDrift.ts';
 export { setVersionState } from './setVersionState.ts';

@@ -9,17 +9,10 @@ import {
 } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { activateVersion } from '../rebuild/index.ts';
-import {
-  activeVersion,
-  insertRefresh,
-  listProjections,
-  markEnvironment,
-  setVersionState,
-} from '../registry/index.ts';
+import { activeVersion, insertRefresh, listProjections, markEnvironment } from '../registry/index.ts';
 import {
   contractsDecoder,
   createEmitter,
-  createIndexes,
   replayProjection,
   type EventDecoder,
   type Emitter,
@@ -143,14 +136,6 @@ export const refreshStaging = async (options: {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (result.status === 'stopped') break;
-    await createIndexes({ db: options.staging, definition });
-    await setVersionState({
-      db: options.staging,
-      name: definition.name,
-      version: definition.version,
-      state: { status: 'catching-up' },
-      onlyFrom: 'building',
-    });
     await activateVersion({
       pool: options.staging,
       projection: definition.name,

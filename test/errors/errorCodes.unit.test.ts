@@ -13,6 +13,7 @@ import {
 // README's error-codes table).
 const expectedCodes = [
   'PRJ_CONFIG_INVALID',
+  'PRJ_REGISTRY_MISSING',
   'PRJ_KAFKA_UNAVAILABLE',
   'PRJ_TOPIC_MISCONFIGURED',
   'PRJ_LOG_TRUNCATED',

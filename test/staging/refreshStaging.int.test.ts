@@ -11,8 +11,8 @@ import {
   type LogClient,
 } from '../../src/log/index.ts';
 import { activateVersion } from '../../src/rebuild/index.ts';
-import { contractsDecoder, createIndexes, replayProjection } from '../../src/projections/index.ts';
-import { setVersionState } from '../../src/registry/index.ts';
+import { contractsDecoder, replayProjection } from '../../src/projections/index.ts';
+import { migrateRegistry } from '../../src/registry/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import { refreshStaging } from '../../src/staging/index.ts';
 import { testLogClient, useTestDatabase } from '../harness/testServices.ts';
@@ -171,6 +171,7 @@ describe('staging refresh', () => {
     production = new pg.Pool({ connectionString: await useTestDatabase(), max: 4 });
     // Open every connection now, so connections the pool keeps are not counted as leaks.
     await Promise.all([1, 2, 3, 4].map(() => production.query('select pg_sleep(0.05)')));
+    await migrateRegistry({ pool: production });
     const until = await highWatermarks({ client, topic: client.topics.events });
     for (const definition of definitions) {
       await replayProjection({
@@ -179,13 +180,6 @@ describe('staging refresh', () => {
         definition,
         decode: contractsDecoder(contractRegistry),
         until,
-      });
-      await createIndexes({ db: production, definition });
-      await setVersionState({
-        db: production,
-        name: definition.name,
-        version: definition.version,
-        state: { status: 'catching-up' },
       });
       await activateVersion({
         pool: production,

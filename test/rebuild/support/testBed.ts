@@ -2,6 +2,7 @@ import pg from 'pg';
 import { contractRegistry } from '../../../events/index.ts';
 import { ensureTopics, type LogClient } from '../../../src/log/index.ts';
 import { contractsDecoder } from '../../../src/projections/index.ts';
+import { migrateRegistry } from '../../../src/registry/index.ts';
 import { type ProjectionDefinition } from '../../../src/definitions/index.ts';
 import { RebuildEngine, type RebuildEngineOptions } from '../../../src/rebuild/index.ts';
 import { testLogClient, testPrefix, useTestDatabase } from '../../harness/testServices.ts';
@@ -16,6 +17,8 @@ export const decode = contractsDecoder(contractRegistry);
 export const openTestBed = async (label: string) => {
   const databaseUrl = await useTestDatabase();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 12 });
+  // What serve does at start-up, once: engines in this process and in the beds' child processes need it.
+  await migrateRegistry({ pool });
   const client: LogClient = testLogClient(testPrefix(label));
   await ensureTopics({ client, eventsPartitions: 3, commandsPartitions: 1, replicationFactor: 1 });
   const engines: RebuildEngine[] = [];
