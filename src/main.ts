@@ -109,10 +109,12 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       );
 
     const catalog = catalogFromContracts(contractRegistry);
+    // The one migration of this start-up: the parts below ask for the registry (markEnvironment's
+    // own, in the transaction of its mark, then finds nothing left to apply).
+    await migrateRegistry({ pool });
     if (config.environment !== 'development') await markEnvironment({ pool, role: config.environment });
     const store = createCommandStore({ pool, prefix: config.topics.prefix, catalog });
     await store.migrate();
-    await migrateRegistry({ pool });
     if (options.workers ?? true) {
       const commandSide = await startCommandSide({
         pool,

@@ -7,10 +7,10 @@ import { createTables } from '../projections/index.ts';
 import { inTransaction } from '../db/index.ts';
 import {
   insertAccepted,
-  migrateRegistry,
   readAccepted,
   readCheckpoints,
   readParkedReasons,
+  requireRegistry,
 } from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import type { HeldCommand } from './commandOutcome.ts';
@@ -51,7 +51,10 @@ export type CommandStore = {
   readonly tables: { readonly outcomes: string; readonly waiting: string; readonly streams: string };
   /** The projection whose tables hold the command state. */
   readonly definition: ProjectionDefinition<CommandStateTables>;
-  /** Migrates the registry and creates the command-state tables when missing (concurrent starts serialise on a lock). */
+  /**
+   * Creates the command-state tables when missing (concurrent starts serialise on a lock). The
+   * registry must be migrated first (PRJ_REGISTRY_MISSING otherwise).
+   */
   migrate(): Promise<void>;
   findOutcome(commandId: string): Promise<StoredOutcome | undefined>;
   recordAccepted(commands: readonly { id: string; streamId: string; type: string }[]): Promise<void>;
@@ -97,7 +100,7 @@ export const createCommandStore = (options: {
     tables: { outcomes, waiting, streams },
     definition,
     migrate: async () => {
-      await migrateRegistry({ pool });
+      await requireRegistry({ db: pool });
       await inTransaction(pool, async (client) => {
         // Serialises concurrent starts: `create ... if not exists` races with itself.
         await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [definition.model.schema]);
