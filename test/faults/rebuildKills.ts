@@ -39,11 +39,11 @@ export const rebuildKills: Scenario = {
     const db = await benchDatabase('faults_kills');
     const pool = new pg.Pool({ connectionString: db.url, max: 6 });
     const env = {
-      FAULT_BROKERS: faultEnv.brokers.join(','),
-      FAULT_PREFIX: log.prefix,
-      FAULT_DATABASE_URL: db.url,
-      FAULT_LEASE_TTL_MS: '1500',
-      FAULT_MAX_ROWS: '2000',
+      PJ_BROKERS: faultEnv.brokers.join(','),
+      PJ_PREFIX: log.prefix,
+      PJ_DATABASE_URL: db.url,
+      PJ_LEASE_TTL_MS: '1500',
+      PJ_MAX_ROWS: '2000',
     };
     const details: string[] = [];
     try {
@@ -55,8 +55,8 @@ export const rebuildKills: Scenario = {
         for (let round = 0; round < rounds; round++) {
           const run = launch({
             label: 'rebuild-kills-engine',
-            script: 'test/faults/support/engineProcess.ts',
-            env: { ...env, FAULT_HOLDER: `kills-${round}` },
+            script: 'test/rebuild/fixtures/engineProcess.ts',
+            env: { ...env, PJ_HOLDER: `kills-${round}` },
             json: true,
           });
           try {
@@ -78,8 +78,8 @@ export const rebuildKills: Scenario = {
       }
       const last = launch({
         label: 'rebuild-kills-engine',
-        script: 'test/faults/support/engineProcess.ts',
-        env: { ...env, FAULT_HOLDER: 'kills-last' },
+        script: 'test/rebuild/fixtures/engineProcess.ts',
+        env: { ...env, PJ_HOLDER: 'kills-last' },
         json: true,
       });
       const finishStarted = Date.now();

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { kafkaBrokers } from '../../harness/testServices.ts';
+import { launchNode } from '../../harness/launchNode.ts';
 
 export type Line = {
   event: string;
+  name?: string;
   version?: number;
   total?: string;
   from?: string;
@@ -34,9 +33,11 @@ export const launchEngine = (options: {
   maxWaitMs?: number;
   autoCutoverRetryMs?: number;
 }) => {
-  const child: ChildProcess = spawn('node_modules/.bin/node', ['test/rebuild/fixtures/engineProcess.ts'], {
+  const launched = launchNode<Line>({
+    label: options.holder,
+    script: 'test/rebuild/fixtures/engineProcess.ts',
+    json: true,
     env: {
-      ...process.env,
       PJ_BROKERS: kafkaBrokers().join(','),
       PJ_PREFIX: options.prefix,
       PJ_DATABASE_URL: options.databaseUrl,
@@ -50,32 +51,6 @@ export const launchEngine = (options: {
       PJ_AUTO_CUTOVER_RETRY_MS:
         options.autoCutoverRetryMs === undefined ? '' : String(options.autoCutoverRetryMs),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines: Line[] = [];
-  const waiters: (() => void)[] = [];
-  if (child.stdout !== null)
-    createInterface({ input: child.stdout }).on('line', (text) => {
-      lines.push(JSON.parse(text) as Line);
-      for (const wake of waiters.splice(0)) wake();
-    });
-  const exited = once(child, 'exit');
-  const waitFor = async (test: (line: Line) => boolean, timeoutMs: number): Promise<Line> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = lines.find(test);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline)
-        throw new Error(`${options.holder}: no such line in time; saw ${JSON.stringify(lines.slice(-5))}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  };
-  const kill = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await exited;
-  };
-  return { child, lines, waitFor, kill, holder: options.holder };
+  return { ...launched, holder: options.holder };
 };

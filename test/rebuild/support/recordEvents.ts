@@ -1,4 +1,5 @@
 import type { RebuildEngine, RebuildEvents } from '../../../src/rebuild/index.ts';
+import { waitableList } from '../../harness/waitableList.ts';
 
 const names: readonly (keyof RebuildEvents)[] = [
   'rebuild:started',
@@ -19,6 +20,12 @@ const names: readonly (keyof RebuildEvents)[] = [
   'engine:error',
 ];
 
+const lastNames = (seen: readonly Recorded[]) =>
+  seen
+    .slice(-6)
+    .map((e) => e.name)
+    .join(', ');
+
 export type Recorded = {
   [K in keyof RebuildEvents]: { name: K; payload: RebuildEvents[K] };
 }[keyof RebuildEvents];
@@ -29,13 +36,9 @@ export type Recorded = {
  * only one still to come.
  */
 export const recordEvents = (engine: RebuildEngine) => {
-  const seen: Recorded[] = [];
-  const waiters = new Set<() => void>();
-  for (const name of names)
-    engine.events.on(name, (payload) => {
-      seen.push({ name, payload } as Recorded);
-      for (const wake of waiters) wake();
-    });
+  const recorded = waitableList<Recorded>();
+  const seen = recorded.items;
+  for (const name of names) engine.events.on(name, (payload) => recorded.push({ name, payload } as Recorded));
   const all = <K extends keyof RebuildEvents>(name: K): RebuildEvents[K][] =>
     seen.filter((e) => e.name === name).map((e) => e.payload as RebuildEvents[K]);
   const waitFor = async <K extends keyof RebuildEvents>(
@@ -43,26 +46,12 @@ export const recordEvents = (engine: RebuildEngine) => {
     filter: (payload: RebuildEvents[K]) => boolean = () => true,
     timeoutMs = 30_000,
   ): Promise<RebuildEvents[K]> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = all(name).find(filter);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline)
-        throw new Error(
-          `no ${name} in ${timeoutMs} ms; last: ${seen
-            .slice(-6)
-            .map((e) => e.name)
-            .join(', ')}`,
-        );
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          waiters.delete(wake);
-          resolve();
-        };
-        waiters.add(wake);
-        setTimeout(wake, 100);
-      });
-    }
+    const found = await recorded.waitFor(
+      (e) => e.name === name && filter(e.payload as RebuildEvents[K]),
+      timeoutMs,
+      (items) => `no ${name} in ${timeoutMs} ms; last: ${lastNames(items)}`,
+    );
+    return found.payload as RebuildEvents[K];
   };
   /** Like waitFor, but only for an event emitted after this call. */
   const waitForNext = <K extends keyof RebuildEvents>(
