@@ -8,17 +8,11 @@ import {
   RegisterCustomer,
   contractRegistry,
 } from '../../events/index.ts';
+import { sampleOf } from '../../src/testing/index.ts';
 import { decideAfter } from './decideAfter.ts';
 
-const registration: DataOf<typeof RegisterCustomer> = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  email: 'ada@example.com',
-  phone: null,
-  birthDate: '1815-12-10',
-  address: { street: 'Keizersgracht 123', postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
-  marketingOptIn: false,
-};
+// RegisterCustomer's newest golden sample: Grace Hopper, grace@example.com.
+const registration: DataOf<typeof RegisterCustomer> = sampleOf(RegisterCustomer);
 const registered = { type: 'CustomerRegistered', data: registration } as const;
 const erased = { type: 'CustomerErased', data: { reason: 'gdpr-request' } } as const;
 const newAddress = { street: 'Oudegracht 158', postalCode: '3511 AZ', city: 'Utrecht', country: 'NL' };
@@ -34,7 +28,7 @@ describe('RegisterCustomer', () => {
     const { firstName: _firstName, lastName: _lastName, ...rest } = registration;
     const decoded = contractRegistry.decode('command', 'RegisterCustomer', 1, {
       ...rest,
-      name: 'Ada Lovelace',
+      name: 'Grace Hopper',
     });
     if (decoded.status !== 'ok') throw new Error(`expected ok, got ${decoded.status}`);
     const decision = decideAfter({
@@ -84,10 +78,10 @@ describe('ChangeCustomerEmail', () => {
     expect(
       decideAfter({
         contract: ChangeCustomerEmail,
-        command: { email: 'ada@example.com' },
+        command: { email: registration.email },
         history: [registered, changed],
       }),
-    ).toEqual({ events: [{ type: 'CustomerEmailChanged', data: { email: 'ada@example.com' } }] });
+    ).toEqual({ events: [{ type: 'CustomerEmailChanged', data: { email: registration.email } }] });
   });
 
   it('rejects changing the email of a customer who never registered', () => {

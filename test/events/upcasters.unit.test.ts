@@ -1,44 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { contractRegistry } from '../../events/index.ts';
+import { CustomerRegistered, contractRegistry } from '../../events/index.ts';
 import { splitFullName } from '../../events/customers/splitFullName.ts';
+import { sampleOfVersion } from '../../src/testing/index.ts';
+import { adaLovelaceV3 } from './support/adaLovelaceV3.ts';
 
 const decodeEvent = (type: string, version: number, data: unknown) =>
   contractRegistry.decode('event', type, version, data);
 
 describe('CustomerRegistered', () => {
-  const v1 = {
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    birthDate: '1815-12-10',
-    address: { street: 'Keizersgracht 123', postalCode: '1015 CJ', city: 'Amsterdam' },
-  };
-
   it('splits the v1 name and fills in what later versions added', () => {
-    expect(decodeEvent('CustomerRegistered', 1, v1)).toEqual({
+    expect(decodeEvent('CustomerRegistered', 1, sampleOfVersion(CustomerRegistered, 1))).toEqual({
       status: 'ok',
       fromVersion: 1,
-      value: {
-        firstName: 'Ada',
-        lastName: 'Lovelace',
-        email: 'ada@example.com',
-        phone: null,
-        birthDate: '1815-12-10',
-        address: { street: 'Keizersgracht 123', postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
-        marketingOptIn: false,
-      },
+      value: adaLovelaceV3,
     });
   });
 
   it('gives a v2 address its country without touching the names', () => {
-    const v2 = {
-      firstName: 'Anna Maria',
-      lastName: 'van Schurman',
-      email: 'a.m.van.schurman@example.nl',
-      phone: '+31 30 123 4567',
-      birthDate: '1607-11-05',
-      address: { street: 'Domplein 29', postalCode: '3512 JE', city: 'Utrecht' },
-    };
-    const result = decodeEvent('CustomerRegistered', 2, v2);
+    // the v2 golden sample: Anna Maria van Schurman, +31 30 123 4567, in Utrecht
+    const result = decodeEvent('CustomerRegistered', 2, sampleOfVersion(CustomerRegistered, 2));
     expect(result).toMatchObject({
       status: 'ok',
       value: {

@@ -1,40 +1,25 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractRegistry } from '../../events/index.ts';
+import { CustomerRegistered, contractRegistry } from '../../events/index.ts';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
 import { dailyRevenueV1 } from '../../projections/daily-revenue/v1.ts';
 import { orderTotalsV1 } from '../../projections/order-totals/v1.ts';
 import { contractsDecoder } from '../../src/projections/index.ts';
-import { projectionTestKit, type ProjectionTestKit } from '../../src/testing/index.ts';
+import {
+  projectionTestKit,
+  sampleOf,
+  sampleOfVersion,
+  type ProjectionTestKit,
+} from '../../src/testing/index.ts';
+import { adaLovelaceV3 } from '../events/support/adaLovelaceV3.ts';
 import { type ProjectionDefinition, type TablesSpec } from '../../src/definitions/index.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
 
 const decode = contractsDecoder(contractRegistry);
 
-const adaV1 = {
-  name: 'Ada Lovelace',
-  email: 'ada@example.com',
-  birthDate: '1815-12-10',
-  address: { street: 'Keizersgracht 123', postalCode: '1015 CJ', city: 'Amsterdam' },
-};
-const adaV3 = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  email: 'ada@example.com',
-  phone: null,
-  birthDate: '1815-12-10',
-  address: { street: 'Keizersgracht 123', postalCode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
-  marketingOptIn: false,
-};
-const grace = {
-  firstName: 'Grace',
-  lastName: 'Hopper',
-  email: 'grace@Navy.mil',
-  phone: '+1 202 555 0100',
-  birthDate: '1906-12-09',
-  address: { street: '1 Navy Yard', postalCode: '20374', city: 'Washington', country: 'US' },
-  marketingOptIn: true,
-};
+const adaV1 = sampleOfVersion(CustomerRegistered, 1);
+const adaV3 = adaLovelaceV3;
+const grace = sampleOf(CustomerRegistered, { email: 'grace@Navy.mil', phone: '+1 202 555 0100' });
 const t0 = '2024-05-01T09:00:00.000Z';
 
 describe('the example projections', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contractRegistry } from '../../events/index.ts';
+import { CustomerRegistered, contractRegistry } from '../../events/index.ts';
 import { createEnvelope, type Envelope } from '../../src/log/index.ts';
 import { contractsDecoder, type EventDecoder } from '../../src/projections/index.ts';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../../src/definitions/index.ts';
 import { listParked, listProjections, requestParkedRetry, skipParked } from '../../src/registry/index.ts';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
+import { sampleOf } from '../../src/testing/index.ts';
 import { customerEvents } from '../rebuild/support/customerEvents.ts';
 import { appendAll } from './support/appendAll.ts';
 import { useProjectionBed } from './support/projectionBed.ts';
@@ -24,15 +25,12 @@ const registered = (streamId: string, firstName: string, lastName = 'Example') =
     type: 'CustomerRegistered',
     version: 3,
     streamId,
-    data: {
+    data: sampleOf(CustomerRegistered, {
       firstName,
       lastName,
       email: `${streamId}@example.com`,
-      phone: null,
-      birthDate: '1990-01-01',
       address: address('Amsterdam'),
-      marketingOptIn: false,
-    },
+    }),
   });
 const moved = (streamId: string, city: string, version = 2) =>
   createEnvelope({ type: 'CustomerMoved', version, streamId, data: { address: address(city) } });
