@@ -30,7 +30,13 @@ export { defineReactor, loadReactors, type ReactorDefinition } from './reactors/
 
 // A user's tests: a projection run against a real PostgreSQL, events decoded through the contracts.
 export { contractsDecoder } from './projections/index.ts';
-export { projectionTestKit, type ProjectionTestKit, type TestEvent } from './testing/index.ts';
+export {
+  freshDatabase,
+  projectionTestKit,
+  type FreshDatabase,
+  type ProjectionTestKit,
+  type TestEvent,
+} from './testing/index.ts';
 
 // Errors: every refusal is a ProjectionistError with a code from one closed list.
 export { ProjectionistError, isProjectionistError, type ErrorCode } from './errors/index.ts';

@@ -20,6 +20,7 @@ const expectedNames = [
   'notPersonal',
   'personal',
   'projectionTestKit',
+  'freshDatabase',
 ];
 
 const sourceFiles = async (dir: string): Promise<string[]> => {
