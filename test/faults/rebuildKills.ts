@@ -4,6 +4,7 @@ import { exampleEvents } from '../../bench/lib/exampleEvents.ts';
 import { produceExampleLog } from '../../bench/lib/produceExampleLog.ts';
 import { projections } from '../../projections/index.ts';
 import { Appender, highWatermarks } from '../../src/log/index.ts';
+import { migrateRegistry } from '../../src/registry/index.ts';
 import { compareToClean } from './support/compareToClean.ts';
 import { faultEnv, scaled } from './support/faultEnv.ts';
 import { launch, type Launched, type Line } from './support/launch.ts';
@@ -38,6 +39,8 @@ export const rebuildKills: Scenario = {
     const log = await produceExampleLog({ label: 'faults-kills', count });
     const db = await benchDatabase('faults_kills');
     const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+    // What serve does at start-up, once: the engine processes ask for the registry.
+    await migrateRegistry({ pool });
     const env = {
       PJ_BROKERS: faultEnv.brokers.join(','),
       PJ_PREFIX: log.prefix,
