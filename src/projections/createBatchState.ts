@@ -1,14 +1,8 @@
 import { ProjectionistError } from '../errors/index.ts';
-import type {
-  BatchStore,
-  ProjectionModel,
-  Row,
-  SqlParam,
-  TableModel,
-  TablesSpec,
-} from '../definitions/index.ts';
+import type { ProjectionModel, Row, TableModel } from '../definitions/index.ts';
 import type { Application, Applied, BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
-import { keyString, normalizeKey, normalizeRow } from './rowCodec.ts';
+import { createBatchStore, rowMiss } from './createBatchStore.ts';
+import { keyString, normalizeKey } from './rowCodec.ts';
 
 export type { BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
 
@@ -32,12 +26,6 @@ type Undo = {
   readonly text: string;
   readonly before: Omit<Entry, 'key'> | undefined;
 };
-
-/**
- * Thrown out of a handler that read a row neither declared by its keys() nor in memory. The
- * engine undoes what the handler did, loads the row and runs the handler again.
- */
-export const rowMiss: Error = Object.freeze(new Error('a handler read a row that is not loaded yet'));
 
 /**
  * The rows of one projection version in memory, and the store handlers write through. Every
@@ -111,41 +99,13 @@ export const createBatchState = (options: {
     return entry.row ?? undefined;
   };
 
-  const store: BatchStore<TablesSpec> = {
-    get: read,
-    upsert: (tableName, row) => {
-      const state = tableOf(tableName);
-      const normalized = normalizeRow(state.model, row);
-      write(state, normalized, normalized);
-    },
-    patch: (tableName, key, change) => {
-      const old = read(tableName, key);
-      if (old === undefined) return false;
-      const state = tableOf(tableName);
-      const next = normalizeRow(state.model, change(old));
-      if (keyString(state.model, next) !== keyString(state.model, old))
-        throw new ProjectionistError(
-          'PRJ_HANDLER_FAILED',
-          `${tableName}: patch must not change the primary key`,
-        );
-      write(state, next, next);
-      return true;
-    },
-    delete: (tableName, key) => {
-      const state = tableOf(tableName);
-      write(state, normalizeKey(state.model, key), null);
-    },
-    sql: (text, params = []) => {
-      const resolved = text.replace(
-        /\{([a-z_][a-z0-9_]*)\}/g,
-        (token, name: string) => tables.get(name)?.model.qualified ?? token,
-      );
-      sql.push({
-        text: resolved,
-        params: params.map((p: SqlParam) => (typeof p === 'bigint' ? p.toString() : p)),
-      });
-    },
-  };
+  const store = createBatchStore({
+    tableOf,
+    read,
+    write,
+    queue: (statement) => sql.push(statement),
+    qualified: (name) => tables.get(name)?.model.qualified,
+  });
 
   /** Puts memory back as it was when the journal was `journal` long and `sql` statements were queued. */
   const undo = (journalAt: number, sqlAt: number) => {
