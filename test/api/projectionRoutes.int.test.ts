@@ -9,14 +9,13 @@ import { expectProblem } from './support/expectProblem.ts';
 
 type Page = { rows: Record<string, unknown>[]; next: string | null };
 
+/** A Projectionist that serves reads (HTTP and the rebuild engine, no workers), on a database of its own. */
+const startReadSide = async () =>
+  startProjectionist({ env: testEnv(await useTestDatabase()), http: true, workers: false, engine: true });
+
 describe('the projection query routes', () => {
   it('read the active version through the stable view with filters and keyset pages, refusing unknown names', async () => {
-    const r = await startProjectionist({
-      env: testEnv(await useTestDatabase()),
-      http: true,
-      workers: false,
-      engine: true,
-    });
+    const r = await startReadSide();
     try {
       const appender = await new Appender(r.log).connect();
       try {
@@ -87,12 +86,7 @@ describe('the projection query routes', () => {
 
 describe('the projection query routes, given values PostgreSQL would refuse', () => {
   it('answer filters and cursors that no column can hold with a 400 naming the parameter, never a 5xx', async () => {
-    const r = await startProjectionist({
-      env: testEnv(await useTestDatabase()),
-      http: true,
-      workers: false,
-      engine: true,
-    });
+    const r = await startReadSide();
     try {
       const get = (url: string) => r.app!.inject({ method: 'GET', url });
       const tables = ['daily-revenue/revenue', 'order-totals/orders', 'customer-directory/customers'];

@@ -8,6 +8,7 @@ import { kcatProduceAll } from '../harness/kcatProduce.ts';
 import { eventually } from '../harness/testEnv.ts';
 import { kafkaBrokers, testPrefix } from '../harness/testServices.ts';
 import { useProjectionists } from '../harness/useProjectionists.ts';
+import { commandEnvelope } from '../api/support/commandEnvelope.ts';
 import { registerCustomer } from '../api/support/registerCustomer.ts';
 
 const projectionists = useProjectionists();
@@ -57,16 +58,7 @@ describe('commands from any producer, on any number of instances', () => {
     const customers = Array.from({ length: 120 }, (_, i) => `cus-any-${i}`);
     const viaHttp = customers.map(() => randomUUID());
     const viaKcat = customers.map(() => randomUUID());
-    const kcatEnvelope = (i: number) => {
-      const body = registerCustomer(viaKcat[i]!, customers[i]!);
-      return createEnvelope({
-        eventId: body.id,
-        type: body.type,
-        version: body.version,
-        streamId: body.streamId,
-        data: body.payload,
-      });
-    };
+    const kcatEnvelope = (i: number) => commandEnvelope(registerCustomer(viaKcat[i]!, customers[i]!));
     // Four kinds of foreign records: the right key (CRC32 puts it elsewhere than murmur2 would),
     // another stream's key, no key at all, and headers that lie about type and id.
     const brokers = kafkaBrokers();
@@ -165,15 +157,7 @@ describe('commands from any producer, on any number of instances', () => {
           .filter((_, i) => i % 3 === 0)
           .map((c) => ({
             key: c.streamId,
-            value: envelopeLine(
-              createEnvelope({
-                eventId: c.id,
-                type: c.type,
-                version: c.version,
-                streamId: c.streamId,
-                data: c.payload,
-              }),
-            ),
+            value: envelopeLine(commandEnvelope(c)),
           })),
       }),
       ...refunds

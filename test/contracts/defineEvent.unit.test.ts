@@ -5,21 +5,25 @@ import { defineEvent, notPersonal, type PiiTag } from '../../src/contracts/index
 const v1 = z.object({ text: notPersonal(z.string().min(1)) });
 const v2 = z.object({ text: notPersonal(z.string().min(1)), count: notPersonal(z.number().int()) });
 
+/** Counted in two versions, v1 upcast to v2 with `count` for the count it lacked. */
+const counted = (count: number) =>
+  defineEvent({
+    type: 'Counted',
+    streamId: 'notPersonal',
+    versions: [
+      { version: 1, schema: v1, samples: [{ text: 'a' }] },
+      {
+        version: 2,
+        schema: v2,
+        samples: [{ text: 'b', count: 2 }],
+        upcast: (previous) => ({ ...previous, count }),
+      },
+    ],
+  });
+
 describe('defineEvent', () => {
   it('gives a frozen contract whose newest version is the last one', () => {
-    const contract = defineEvent({
-      type: 'Counted',
-      streamId: 'notPersonal',
-      versions: [
-        { version: 1, schema: v1, samples: [{ text: 'a' }] },
-        {
-          version: 2,
-          schema: v2,
-          samples: [{ text: 'b', count: 2 }],
-          upcast: (previous) => ({ ...previous, count: 1 }),
-        },
-      ],
-    });
+    const contract = counted(1);
     expect(contract.kind).toBe('event');
     expect(contract.latestVersion).toBe(2);
     expect(contract.schema).toBe(v2);
@@ -93,21 +97,9 @@ describe('defineEvent', () => {
   });
 
   it('refuses a golden sample that does not survive upcasting to the newest version', () => {
-    expect(() =>
-      defineEvent({
-        type: 'Counted',
-        streamId: 'notPersonal',
-        versions: [
-          { version: 1, schema: v1, samples: [{ text: 'a' }] },
-          {
-            version: 2,
-            schema: v2,
-            samples: [{ text: 'b', count: 2 }],
-            upcast: (previous) => ({ ...previous, count: 0.5 }),
-          },
-        ],
-      }),
-    ).toThrow(/^Counted v1 sample 1 does not survive upcasting; v2 refuses it: count: /);
+    expect(() => counted(0.5)).toThrow(
+      /^Counted v1 sample 1 does not survive upcasting; v2 refuses it: count: /,
+    );
   });
 
   it('refuses a type name that is not a name, a bad stream id tag and a schema that is not an object', () => {

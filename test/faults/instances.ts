@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { benchDatabase } from '../../bench/lib/benchDatabase.ts';
-import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
-import { catalogFromContracts, createCommandStore } from '../../src/commands/index.ts';
-import { createEnvelope, LogClient, partitionFor } from '../../src/log/index.ts';
-import { createLogger } from '../../src/logger/index.ts';
+import { partitionFor } from '../../src/log/index.ts';
+import { commandEnvelope } from '../api/support/commandEnvelope.ts';
 import type { CommandBody } from '../api/support/validCommand.ts';
 import { createCommandClient } from './support/commandClient.ts';
 import { waitDecided } from './support/commandsDecided.ts';
 import { recordPayment, refundPayment, registerCustomer } from './support/commandMix.ts';
 import { auditCommands, readEventLedger } from './support/eventLedger.ts';
 import { faultEnv, scaled } from './support/faultEnv.ts';
+import { openCommandScenario } from './support/openCommandScenario.ts';
 import { canonical, foldStreams } from './support/foldStreams.ts';
 import { kcatProduce } from '../harness/kcatProduce.ts';
 import { startLeaseSampler } from './support/leaseSampler.ts';
@@ -22,17 +19,7 @@ import { waitCaughtUp } from './support/versionProgress.ts';
 const commandsPartitions = 6;
 const takeoverLimitMs = 15_000;
 
-const envelopeOf = (c: CommandBody) =>
-  JSON.stringify(
-    createEnvelope({
-      eventId: c.id,
-      type: c.type,
-      version: c.version,
-      streamId: c.streamId,
-      data: c.payload,
-      correlationId: c.id,
-    }),
-  );
+const envelopeOf = (c: CommandBody) => JSON.stringify(commandEnvelope(c, { correlationId: c.id }));
 
 type Path = 'http' | 'batch' | 'kcat-keyed' | 'kcat-wrong-key' | 'kcat-no-key' | 'kcat-no-headers';
 const paths: readonly Path[] = [
@@ -62,18 +49,7 @@ export const instances: Scenario = {
     const kills = scaled(4, 2);
     const payments = scaled(240, 30);
     const chunks = 8;
-    const db = await benchDatabase('faults_instances');
-    const prefix = `faults-inst-${randomUUID().slice(0, 8)}`;
-    const catalog = catalogFromContracts(contractRegistry);
-    const pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    pool.on('error', () => undefined);
-    const log = new LogClient({
-      brokers: faultEnv.brokers,
-      clientId: 'faults',
-      prefix,
-      logger: createLogger({ level: 'silent' }),
-    });
-    const store = createCommandStore({ pool, prefix, catalog });
+    const { db, prefix, catalog, pool, log, store, close } = await openCommandScenario('instances');
     const env = {
       PROJECTIONIST_KAFKA_BROKERS: faultEnv.brokers.join(','),
       PROJECTIONIST_TOPIC_PREFIX: prefix,
@@ -287,9 +263,7 @@ export const instances: Scenario = {
       };
     } finally {
       await Promise.all(serves.map((s) => (s === undefined ? Promise.resolve() : s.kill('SIGKILL'))));
-      await log.close();
-      await pool.end();
-      await db.drop().catch(() => undefined);
+      await close();
     }
   },
 };

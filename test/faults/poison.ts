@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import pg from 'pg';
-import { benchDatabase } from '../../bench/lib/benchDatabase.ts';
-import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
-import { catalogFromContracts, createCommandStore, deadLetterHeaders } from '../../src/commands/index.ts';
-import { LogClient, partitionFor, readLog } from '../../src/log/index.ts';
-import { createLogger } from '../../src/logger/index.ts';
+import { deadLetterHeaders } from '../../src/commands/index.ts';
+import { createEnvelope, partitionFor, readLog } from '../../src/log/index.ts';
 import { brokenCommand } from '../api/support/brokenCommand.ts';
 import { validCommand, type CommandBody } from '../api/support/validCommand.ts';
 import { waitDecided } from './support/commandsDecided.ts';
 import { recordPayment, registerCustomer } from './support/commandMix.ts';
 import { readEventLedger } from './support/eventLedger.ts';
 import { faultEnv, scaled } from './support/faultEnv.ts';
+import { openCommandScenario } from './support/openCommandScenario.ts';
 import { request, type Answer } from './support/httpProbe.ts';
 import { kcatProduce } from '../harness/kcatProduce.ts';
 import { faultSeed, type Scenario } from './support/scenarioResult.ts';
@@ -82,18 +79,7 @@ export const poison: Scenario = {
   title: 'poison over HTTP and onto the topics, and 10,000 generated commands',
   run: async () => {
     const count = scaled(10_000, 500);
-    const db = await benchDatabase('faults_poison');
-    const prefix = `faults-poison-${randomUUID().slice(0, 8)}`;
-    const catalog = catalogFromContracts(contractRegistry);
-    const pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    pool.on('error', () => undefined);
-    const log = new LogClient({
-      brokers: faultEnv.brokers,
-      clientId: 'faults',
-      prefix,
-      logger: createLogger({ level: 'silent' }),
-    });
-    const store = createCommandStore({ pool, prefix, catalog });
+    const { db, prefix, pool, log, store, close } = await openCommandScenario('poison');
     const serve = await startServe({
       label: 'poison-serve',
       port: 38_400,
@@ -236,38 +222,17 @@ export const poison: Scenario = {
       // poison events straight onto the events topic: too new, unknown, not JSON, NUL in data
       const events = log.topics.events;
       const eventPoison = [
-        JSON.stringify({
-          eventId: randomUUID(),
-          type: 'CustomerRegistered',
-          version: 99,
-          streamId: 'cus-future',
-          time: new Date().toISOString(),
-          causationId: null,
-          correlationId: null,
-          data: {},
-        }),
-        JSON.stringify({
-          eventId: randomUUID(),
-          type: 'SomethingElse',
-          version: 1,
-          streamId: 'x-1',
-          time: new Date().toISOString(),
-          causationId: null,
-          correlationId: null,
-          data: {},
-        }),
-        JSON.stringify({
-          eventId: randomUUID(),
+        { type: 'CustomerRegistered', version: 99, streamId: 'cus-future', data: {} },
+        { type: 'SomethingElse', version: 1, streamId: 'x-1', data: {} },
+        {
           type: 'CustomerEmailChanged',
           version: 1,
           streamId: 'cus-nul',
-          time: new Date().toISOString(),
-          causationId: null,
-          correlationId: null,
           data: { email: 'a\u0000@example.com' },
-        }),
-        'not json at all',
-      ];
+        },
+      ]
+        .map((fields) => JSON.stringify(createEnvelope(fields)))
+        .concat('not json at all');
       results.push(
         await kcatProduce({
           brokers: faultEnv.brokers,
@@ -375,9 +340,7 @@ export const poison: Scenario = {
       };
     } finally {
       await serve.kill('SIGKILL');
-      await log.close();
-      await pool.end();
-      await db.drop().catch(() => undefined);
+      await close();
     }
   },
 };

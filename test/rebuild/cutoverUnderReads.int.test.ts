@@ -134,17 +134,10 @@ describe('cutover under reads', () => {
       const before = await registrySnapshot(pool, name);
 
       const lockTimeoutMs = 100;
+      const cutoverToV2 = (maxWaitMs?: number) =>
+        cutover({ pool, client, definitions, name, version: 2, actor: 'ops', lockTimeoutMs, maxWaitMs });
       const startedAt = performance.now();
-      const error = await cutover({
-        pool,
-        client,
-        definitions,
-        name,
-        version: 2,
-        actor: 'ops',
-        lockTimeoutMs,
-        maxWaitMs: 2_000,
-      }).catch((e: unknown) => e);
+      const error = await cutoverToV2(2_000).catch((e: unknown) => e);
       const endedAt = performance.now();
       expect(isProjectionistError(error, 'PRJ_CUTOVER_BLOCKED')).toBe(true);
       const details = (error as { details: { attempts: number; waitedMs: number; blockers: LockBlocker[] } })
@@ -182,15 +175,7 @@ describe('cutover under reads', () => {
       expect(worst).toBeLessThan(lockTimeoutMs + 150);
 
       await long.query('commit');
-      const done = await cutover({
-        pool,
-        client,
-        definitions,
-        name,
-        version: 2,
-        actor: 'ops',
-        lockTimeoutMs,
-      });
+      const done = await cutoverToV2();
       expect(done).toMatchObject({ from: 1, to: 2 });
     } finally {
       await readers.stop();

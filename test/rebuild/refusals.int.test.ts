@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
-import { isProjectionistError, type ProjectionistError } from '../../src/errors/index.ts';
+import { isProjectionistError } from '../../src/errors/index.ts';
 import { highWatermarks, offsetDistance } from '../../src/log/index.ts';
 import { readCheckpoints } from '../../src/registry/index.ts';
 import {
@@ -13,6 +13,7 @@ import {
   type Verification,
 } from '../../src/rebuild/index.ts';
 import { truncatePartition } from '../harness/rawKafka.ts';
+import { refusalOf } from '../harness/refusalOf.ts';
 import { eventually } from '../harness/testEnv.ts';
 import { appendAll } from '../projections/support/appendAll.ts';
 import { lossyDirectory } from './fixtures/directoryVersions.ts';
@@ -30,15 +31,6 @@ describe('refusals', () => {
   afterEach(async () => {
     await bed.close();
   });
-
-  const refusal = async (attempt: Promise<unknown>): Promise<ProjectionistError> => {
-    const error = await attempt.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!isProjectionistError(error)) throw new Error(`expected a refusal, got ${String(error)}`);
-    return error;
-  };
 
   it('refuses to build from a truncated log: the version is failed with the reason, nothing else is made', async () => {
     const { pool, client } = bed;
@@ -86,7 +78,7 @@ describe('refusals', () => {
 
     // v2 was never asked for: not built
     let before = await registrySnapshot(pool, name);
-    const unbuilt = await refusal(cutover({ pool, client, definitions, name, version: 2, actor: 'ops' }));
+    const unbuilt = await refusalOf(cutover({ pool, client, definitions, name, version: 2, actor: 'ops' }));
     expect(unbuilt.code).toBe('PRJ_NOT_CAUGHT_UP');
     expect(unbuilt.message).toMatch(/still building/);
     expect(await registrySnapshot(pool, name)).toEqual(before);
@@ -97,7 +89,7 @@ describe('refusals', () => {
     await waitFor('rebuild:stopped', (e) => e.version === 2 && e.reason === 'paused');
     // paused, it would not keep up once serving
     before = await registrySnapshot(pool, name);
-    const paused = await refusal(cutover({ pool, client, definitions, name, version: 2, actor: 'ops' }));
+    const paused = await refusalOf(cutover({ pool, client, definitions, name, version: 2, actor: 'ops' }));
     expect(paused.code).toBe('PRJ_VERSION_STATE');
     expect(paused.message).toMatch(/is paused/);
     expect(await registrySnapshot(pool, name)).toEqual(before);
@@ -119,7 +111,7 @@ describe('refusals', () => {
     await resumeVersion({ pool, name, version: 2, actor: 'ops' });
     await bed.stopEngine(engine);
     before = await registrySnapshot(pool, name);
-    const behind = await refusal(
+    const behind = await refusalOf(
       cutover({ pool, client, definitions, name, version: 2, actor: 'ops', catchUpWaitMs: 300 }),
     );
     expect(behind.code).toBe('PRJ_NOT_CAUGHT_UP');
@@ -139,7 +131,7 @@ describe('refusals', () => {
     await waitFor('rebuild:caught-up', (e) => e.version === 3);
 
     const before = await registrySnapshot(pool, name);
-    const failed = await refusal(cutover({ pool, client, definitions, name, version: 3, actor: 'ops' }));
+    const failed = await refusalOf(cutover({ pool, client, definitions, name, version: 3, actor: 'ops' }));
     expect(failed.code).toBe('PRJ_CHECK_FAILED');
     const verification = failed.details.verification as Verification;
     expect(verification).toMatchObject({ against: 1, passed: false, aligned: true });

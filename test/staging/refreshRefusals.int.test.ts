@@ -2,7 +2,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractRegistry } from '../../events/index.ts';
 import { projections } from '../../projections/index.ts';
-import { isProjectionistError, type ProjectionistError } from '../../src/errors/index.ts';
 import {
   Appender,
   createEnvelope,
@@ -14,6 +13,7 @@ import {
 import { markEnvironment, migrateRegistry } from '../../src/registry/index.ts';
 import { refreshStaging } from '../../src/staging/index.ts';
 import { truncatePartition } from '../harness/rawKafka.ts';
+import { refusalOf } from '../harness/refusalOf.ts';
 import { testLogClient, useTestDatabase } from '../harness/testServices.ts';
 import { stagingKey } from './fixtures/stagingKeys.ts';
 
@@ -82,15 +82,6 @@ describe('staging refresh refusals', () => {
       key: stagingKey,
     });
 
-  const refusal = async (attempt: Promise<unknown>): Promise<ProjectionistError> => {
-    const error = await attempt.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!isProjectionistError(error)) throw new Error(`expected a refusal, got ${String(error)}`);
-    return error;
-  };
-
   const withTarget = async (use: (staging: pg.Pool) => Promise<void>): Promise<void> => {
     const staging = new pg.Pool({ connectionString: await useTestDatabase(), max: 2 });
     try {
@@ -104,7 +95,7 @@ describe('staging refresh refusals', () => {
     await withTarget(async (staging) => {
       // another deployment's database, started without PROJECTIONIST_ENVIRONMENT (so never marked)
       await migrateRegistry({ pool: staging });
-      const error = await refusal(refresh(staging));
+      const error = await refusalOf(refresh(staging));
       expect(error.code).toBe('PRJ_STAGING_REFUSED');
       expect(error.message).toMatch(/holds a Projectionist registry/);
       expect(error.message).toMatch(/not marked staging/);
@@ -119,7 +110,7 @@ describe('staging refresh refusals', () => {
       await migrateRegistry({ pool: staging });
       await markEnvironment({ pool: staging, role: 'staging' });
       await staging.query(`delete from projectionist_environment.role`);
-      const error = await refusal(refresh(staging));
+      const error = await refusalOf(refresh(staging));
       expect(error.code).toBe('PRJ_STAGING_REFUSED');
       expect(await roleOf(staging)).toBeUndefined();
     });
@@ -128,9 +119,9 @@ describe('staging refresh refusals', () => {
   it('refuses a target marked production, and leaves its mark as it is', async () => {
     await withTarget(async (staging) => {
       await markEnvironment({ pool: staging, role: 'production' });
-      expect((await refusal(refresh(staging))).code).toBe('PRJ_STAGING_REFUSED');
+      expect((await refusalOf(refresh(staging))).code).toBe('PRJ_STAGING_REFUSED');
       await migrateRegistry({ pool: staging });
-      expect((await refusal(refresh(staging))).code).toBe('PRJ_STAGING_REFUSED');
+      expect((await refusalOf(refresh(staging))).code).toBe('PRJ_STAGING_REFUSED');
       expect(await roleOf(staging)).toBe('production');
     });
   });
@@ -157,7 +148,7 @@ describe('staging refresh refusals', () => {
       await truncatePartition({ topic, partition: 0, before: 2n });
       expect(await findTruncation({ client: truncated, topic })).toEqual([{ partition: 0, earliest: 2n }]);
       await withTarget(async (staging) => {
-        const error = await refusal(refresh(staging, truncated));
+        const error = await refusalOf(refresh(staging, truncated));
         expect(error.code).toBe('PRJ_LOG_TRUNCATED');
         expect(error.message).toContain(topic);
         expect(await schemasOf(staging)).toEqual([]);

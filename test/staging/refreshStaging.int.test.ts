@@ -196,20 +196,13 @@ describe('staging refresh', () => {
     await client.close();
   });
 
-  const refreshInto = async (
-    options: { key?: string; policy?: Parameters<typeof refreshStaging>[0]['policy'] } = {},
-  ) => {
+  /** A refresh of this file's production into `staging`, under `key` unless `options` say otherwise. */
+  const refreshOnce = (staging: pg.Pool, options: Partial<Parameters<typeof refreshStaging>[0]> = {}) =>
+    refreshStaging({ production, staging, client, registry: contractRegistry, definitions, key, ...options });
+
+  const refreshInto = async (options: Partial<Parameters<typeof refreshStaging>[0]> = {}) => {
     const staging = new pg.Pool({ connectionString: await useTestDatabase() });
-    const result = await refreshStaging({
-      production,
-      staging,
-      client,
-      registry: contractRegistry,
-      definitions,
-      key: options.key ?? key,
-      ...(options.policy ? { policy: options.policy } : {}),
-    });
-    return { staging, result };
+    return { staging, result: await refreshOnce(staging, options) };
   };
 
   it('copies no canary personal value into any table of the staging database', async () => {
@@ -241,15 +234,7 @@ describe('staging refresh', () => {
     });
     const staging = new pg.Pool({ connectionString: await useTestDatabase() });
     try {
-      const result = await refreshStaging({
-        production,
-        staging,
-        client,
-        registry: contractRegistry,
-        definitions,
-        key,
-        logger,
-      });
+      const result = await refreshOnce(staging, { logger });
       const { types } = result.summary;
       // six orders, each with one object keyed by a customer id and five stray keys in its address
       expect(types.OrderPlaced?.strippedFields).toEqual({ 'v2 data.*': 6, 'v2 data.deliveryAddress.*': 30 });
@@ -324,14 +309,7 @@ describe('staging refresh', () => {
     const { staging } = await refreshInto();
     try {
       await seed(client); // more production events (same customers registered again are skipped by the decider-free projection as upserts)
-      const again = await refreshStaging({
-        production,
-        staging,
-        client,
-        registry: contractRegistry,
-        definitions,
-        key,
-      });
+      const again = await refreshOnce(staging);
       const registered = again.summary.types.CustomerRegistered;
       expect(registered?.passed).toBe(3); // only the new events were read
       expect(leaks(await allText(staging))).toEqual([]);
@@ -341,25 +319,11 @@ describe('staging refresh', () => {
   });
 
   it('refuses the production database as its target, and a missing key, changing nothing', async () => {
-    const same = await refreshStaging({
-      production,
-      staging: production,
-      client,
-      registry: contractRegistry,
-      definitions,
-      key,
-    }).catch((e: unknown) => e);
+    const same = await refreshOnce(production).catch((e: unknown) => e);
     expect(isProjectionistError(same, 'PRJ_STAGING_REFUSED')).toBe(true);
     const staging = new pg.Pool({ connectionString: await useTestDatabase() });
     try {
-      const noKey = await refreshStaging({
-        production,
-        staging,
-        client,
-        registry: contractRegistry,
-        definitions,
-        key: undefined,
-      }).catch((e: unknown) => e);
+      const noKey = await refreshOnce(staging, { key: undefined }).catch((e: unknown) => e);
       expect(isProjectionistError(noKey, 'PRJ_STAGING_KEY_MISSING')).toBe(true);
       const tables = await staging.query(
         `select 1 from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
