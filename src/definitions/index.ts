@@ -16,6 +16,7 @@ export type {
   Row,
   TableModel,
   ProjectionModel,
+  VersionRef,
 } from './projectionTypes.ts';
 export {
   type ColumnType,

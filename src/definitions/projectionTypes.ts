@@ -180,3 +180,6 @@ export type ProjectionDefinition<Tables extends TablesSpec = TablesSpec> = Proje
 
 /** A row as the engine handles it, whatever its table. */
 export type Row = { readonly [column: string]: ColumnValue };
+
+/** Which projection version: what every lifecycle event and registry row is about. */
+export type VersionRef = { readonly name: string; readonly version: number };

@@ -1,8 +1,7 @@
+import type { VersionRef as Version } from '../definitions/index.ts';
 import type { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector, Position } from '../log/index.ts';
 import type { DefinitionDrift, ParkedEvent } from '../registry/index.ts';
-
-type Version = { readonly name: string; readonly version: number };
 
 /** The lifecycle of a projector (live) or a replay, as typed events. */
 export type ProjectorEvents = {

@@ -1,17 +1,11 @@
-import type pg from 'pg';
-import { flagVersion } from './flagVersion.ts';
+import { flagVersion, type VersionVerbOptions } from './flagVersion.ts';
 
 /**
  * Stops a version's build: the engine flushes what it applied and lets the version be. It stays
  * 'building', with its tables and checkpoints, idle until resumed or requested again (which go
  * on from the checkpoints) or retired. Refuses a version that is not building (PRJ_VERSION_STATE).
  */
-export const cancelRebuild = (options: {
-  pool: pg.Pool;
-  name: string;
-  version: number;
-  actor?: string;
-}): Promise<void> =>
+export const cancelRebuild = (options: VersionVerbOptions): Promise<void> =>
   flagVersion({
     ...options,
     flags: { cancelled: true, requested_at: null },

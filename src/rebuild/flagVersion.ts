@@ -9,14 +9,20 @@ import { lockVersion } from './lockVersion.ts';
  * row's lock, as a cutover takes it, recording who did it and when. `refuse` answers why the
  * version's status forbids it (PRJ_VERSION_STATE with that reason), or undefined.
  */
-export const flagVersion = async (options: {
+/** Which version an operator's verb acts on, and who asked. */
+export type VersionVerbOptions = {
   pool: pg.Pool;
   name: string;
   version: number;
   actor?: string;
-  flags: { paused?: boolean; cancelled?: boolean; requested_at?: null };
-  refuse?: (status: VersionStatus) => string | undefined;
-}): Promise<void> => {
+};
+
+export const flagVersion = async (
+  options: VersionVerbOptions & {
+    flags: { paused?: boolean; cancelled?: boolean; requested_at?: null };
+    refuse?: (status: VersionStatus) => string | undefined;
+  },
+): Promise<void> => {
   const { pool, name, version } = options;
   await inTransaction(pool, async (client) => {
     const { status } = await lockVersion(client, name, version);

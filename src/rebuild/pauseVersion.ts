@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { flagVersion } from './flagVersion.ts';
+import { flagVersion, type VersionVerbOptions } from './flagVersion.ts';
 
 /**
  * Stops all work on a version until it is resumed: the engine holding it flushes what it
@@ -7,12 +6,7 @@ import { flagVersion } from './flagVersion.ts';
  * checkpoints; a paused live version still serves reads, but they go stale. Refuses a retired
  * version (PRJ_VERSION_STATE).
  */
-export const pauseVersion = (options: {
-  pool: pg.Pool;
-  name: string;
-  version: number;
-  actor?: string;
-}): Promise<void> =>
+export const pauseVersion = (options: VersionVerbOptions): Promise<void> =>
   flagVersion({
     ...options,
     flags: { paused: true },

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { HeldLease } from './deleteLease.ts';
 
 /**
  * Gives a version's lease to `holder` for ever (it never expires) and bumps its token, whoever
@@ -6,12 +6,7 @@ import type pg from 'pg';
  * until the row is deleted. Waits for a flush in flight, which holds the row since its own lease
  * check. One statement.
  */
-export const fenceLease = async (options: {
-  db: pg.Pool | pg.PoolClient;
-  name: string;
-  version: number;
-  holder: string;
-}): Promise<void> => {
+export const fenceLease = async (options: HeldLease): Promise<void> => {
   await options.db.query(
     `insert into projectionist.leases as l (name, version, holder, token, expires_at)
      values ($1, $2, $3, 1, 'infinity')
