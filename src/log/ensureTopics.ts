@@ -32,9 +32,17 @@ export const ensureTopics = async (options: {
     { topic: client.topics.deadLetters, numPartitions: 1, configEntries: eventsConfig },
   ].filter((t) => !existing.has(t.topic));
   if (wanted.length > 0) {
-    await admin.createTopics({
-      topics: wanted.map((t) => ({ ...t, replicationFactor: options.replicationFactor })),
-      waitForLeaders: true,
+    // kafkajs's waitForLeaders polls the metadata, and a busy broker may answer
+    // UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created (seen under load in CI): the
+    // creation is sent again for what is still missing until it goes through.
+    await retryLogRequest('creating topics', async () => {
+      const now = new Set(await admin.listTopics());
+      const missing = wanted.filter((t) => !now.has(t.topic));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        topics: missing.map((t) => ({ ...t, replicationFactor: options.replicationFactor })),
+        waitForLeaders: true,
+      });
     });
     // The controller answers before every broker serves the new partitions: until each has a
     // leader in the metadata and answers a ListOffsets, produce and fetch meet
