@@ -17,6 +17,7 @@ import {
 } from '../../src/log/index.ts';
 import { isProjectionistError } from '../../src/errors/index.ts';
 import { truncatePartition } from '../harness/rawKafka.ts';
+import { eventually } from '../harness/testEnv.ts';
 import { testLogClient } from '../harness/testServices.ts';
 
 const collect = async (iterable: AsyncIterable<{ records: readonly LogRecord[] }>): Promise<LogRecord[]> => {
@@ -106,7 +107,16 @@ describe('the event log', () => {
     } finally {
       await tx.close();
     }
-    const records = await collect(readLog({ client, topic, from: before, until: 'latest' }));
+    // The commit's markers are written after EndTxn answers: until they are, the last stable
+    // offset (what 'latest' means to a read_committed reader) may still stand before the record.
+    const records = await eventually(
+      async () => {
+        const read = await collect(readLog({ client, topic, from: before, until: 'latest' }));
+        return read.length > 0 ? read : undefined;
+      },
+      10_000,
+      'the committed record to be readable',
+    );
     expect(records.map((r) => r.value?.toString())).toEqual(['committed']);
   });
 
