@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { PeerFigures } from './PeerFigures.ts';
 
+/** A child that runs longer has hung (a broker gone from under a replay waits for it forever). */
+const childTimeoutMs = 20 * 60_000;
+
 /**
  * Runs one of the peers' child scripts (bench/lib/peers/<script>) in a node process of its own,
  * with `nodeFlags` before the script (--cpu-prof), and answers the last line it printed, parsed.
- * Its stderr passes through.
+ * Its stderr passes through. A child still running after 20 minutes is killed and fails the run.
  */
 export const runPeerChild = (
   script: string,
@@ -18,12 +21,15 @@ export const runPeerChild = (
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
+      clearTimeout(watchdog);
       const last = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || last === '') reject(new Error(`${script} exited with code ${code}`));
+      if (code !== 0 || last === '')
+        reject(new Error(`${script} ${args.join(' ')} exited with ${code ?? signal}`));
       else resolve(JSON.parse(last) as PeerFigures);
     });
   });
