@@ -16,7 +16,11 @@ import { offsetDistance, offsetVectorToJson, type OffsetVector } from '../src/lo
 /** PROJECTIONIST_BENCH_SCALE (default 1) scales the log: 0.05 for a smoke run. */
 const scale = Number(process.env.PROJECTIONIST_BENCH_SCALE ?? '1');
 const events = Math.round(1_000_000 * scale);
-/** PROJECTIONIST_BENCH_PEER_LIMIT_S (default 60): seconds an eachMessage run may take before it stops (its rate is steady long before; 3 runs of 2 projections at 120 s would take the bench past 30 minutes on a loaded machine). */
+/**
+ * PROJECTIONIST_BENCH_PEER_LIMIT_S (default 60): seconds an eachMessage run may take before it
+ * stops. Its rate is steady long before; 3 runs of 2 projections at 120 s would take the bench
+ * past 30 minutes on a loaded machine.
+ */
 const limitS = Number(process.env.PROJECTIONIST_BENCH_PEER_LIMIT_S ?? '60');
 /** The smaller log, on which an eachMessage peer that hit its time limit is compared: a prefix of the same log. */
 const smallEvents = Math.min(events, 50_000);
