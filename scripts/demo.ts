@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { contractRegistry } from '../events/index.ts';
 import { projections } from '../projections/index.ts';
 import { customerDirectoryV2 } from '../projections/customer-directory/v2.ts';
+import { formatChecks } from '../src/cli/formatChecks.ts';
 import { formatTable } from '../src/cli/formatTable.ts';
 import { renderProgress } from '../src/cli/renderProgress.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -141,17 +142,7 @@ const runDemo = async (print: (line: string) => void): Promise<void> => {
       name: 'customer-directory',
       version: 2,
     });
-    print(
-      formatTable(
-        ['check', 'expected', 'actual', 'ok'],
-        verification.results.map((r) => [
-          r.check,
-          String(r.expected ?? '-'),
-          String(r.actual ?? '-'),
-          r.ok ? 'yes' : 'NO',
-        ]),
-      ).replace(/^/gm, '   '),
-    );
+    print(formatChecks(verification).replace(/^/gm, '   '));
 
     const switchTo = async (version: number) => {
       const result = await cutover({

@@ -3,7 +3,7 @@ import type { Running } from '../main.ts';
 import type { ProjectionDefinition } from '../definitions/index.ts';
 import { runVerb, type OperatorVerb, type VerbResults } from '../rebuild/index.ts';
 import { exitCodes } from './exitCodes.ts';
-import { formatTable } from './formatTable.ts';
+import { formatChecks } from './formatChecks.ts';
 
 /** How each verb's answer reads in a terminal. */
 const describe: { [V in OperatorVerb]: (result: VerbResults[V], fromScratch: boolean) => string } = {
@@ -16,17 +16,7 @@ const describe: { [V in OperatorVerb]: (result: VerbResults[V], fromScratch: boo
   pause: (r) => `${r.name} v${r.version}: paused`,
   resume: (r) => `${r.name} v${r.version}: resumed`,
   cancel: (r) => `${r.name} v${r.version}: rebuild cancelled (its checkpoints are kept; rebuild resumes it)`,
-  verify: (r) =>
-    `${r.name} v${r.version}: checks ${r.passed ? 'passed' : 'FAILED'}\n` +
-    formatTable(
-      ['check', 'expected', 'actual', 'ok'],
-      r.results.map((c) => [
-        c.check,
-        String(c.expected ?? '-'),
-        String(c.actual ?? '-'),
-        c.ok ? 'yes' : 'NO',
-      ]),
-    ),
+  verify: (r) => `${r.name} v${r.version}: checks ${r.passed ? 'passed' : 'FAILED'}\n${formatChecks(r)}`,
 };
 
 /**
