@@ -1,12 +1,24 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Appender, createEnvelope, decodeEnvelope, encodeEnvelope, readLog } from '../../src/log/index.ts';
+import {
+  Appender,
+  createEnvelope,
+  decodeEnvelope,
+  encodeEnvelope,
+  highWatermarks,
+  readLog,
+} from '../../src/log/index.ts';
 import { startProjectionist } from '../../src/main.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
-import { eventually, testEnv } from '../harness/testEnv.ts';
+import { testEnv } from '../harness/testEnv.ts';
 
-const commandCount = 2_000;
+// Commands go in in waves; a kill follows each wave a random few milliseconds after its first
+// events reach the log, so it lands mid-drain, anywhere in a transaction. Waves continue (up to
+// maxWaves) until `killsWanted` kills landed with commands of the wave still not appended.
+const waveSize = 1_000;
+const killsWanted = 4;
+const maxWaves = 10;
 
 const spawnWorker = (env: Record<string, string>): ChildProcess =>
   fork(new URL('./fixtures/runWorker.ts', import.meta.url).pathname, [], {
@@ -32,33 +44,29 @@ describe('a command worker killed with SIGKILL at random points', () => {
     try {
       const appender = await new Appender(admin.log).connect();
       const ids: string[] = [];
-      try {
-        for (let chunk = 0; chunk < commandCount / 500; chunk++) {
-          const envelopes = Array.from({ length: 500 }, (_, i) => {
-            const n = chunk * 500 + i;
-            const id = randomUUID();
-            ids.push(id);
-            return createEnvelope({
-              eventId: id,
-              type: 'RegisterCustomer',
-              version: 2,
-              streamId: `cus-${n}`,
-              data: {
-                firstName: 'Grace',
-                lastName: `Hopper ${n}`,
-                email: `grace${n}@example.com`,
-                phone: '+1 555 0100',
-                birthDate: '1906-12-09',
-                address: { street: `Main St ${n}`, postalCode: '10001', city: 'New York', country: 'US' },
-                marketingOptIn: n % 2 === 0,
-              },
-            });
+      const sendWave = async () => {
+        const envelopes = Array.from({ length: waveSize }, () => {
+          const n = ids.length;
+          const id = randomUUID();
+          ids.push(id);
+          return createEnvelope({
+            eventId: id,
+            type: 'RegisterCustomer',
+            version: 2,
+            streamId: `cus-${n}`,
+            data: {
+              firstName: 'Grace',
+              lastName: `Hopper ${n}`,
+              email: `grace${n}@example.com`,
+              phone: '+1 555 0100',
+              birthDate: '1906-12-09',
+              address: { street: `Main St ${n}`, postalCode: '10001', city: 'New York', country: 'US' },
+              marketingOptIn: n % 2 === 0,
+            },
           });
-          await appender.send(admin.log.topics.commands, envelopes.map(encodeEnvelope));
-        }
-      } finally {
-        await appender.close();
-      }
+        });
+        await appender.send(admin.log.topics.commands, envelopes.map(encodeEnvelope));
+      };
 
       const outcomes = async () =>
         Number(
@@ -68,38 +76,58 @@ describe('a command worker killed with SIGKILL at random points', () => {
             )
           ).rows[0]?.n ?? 0,
         );
+      const reach = async (count: number, timeoutMs: number) => {
+        const deadline = Date.now() + timeoutMs;
+        while ((await outcomes()) < count) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} outcomes`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      const logEnd = async () => {
+        let end = 0n;
+        for (const offset of (
+          await highWatermarks({ client: admin.log, topic: admin.log.topics.events })
+        ).values())
+          end += offset;
+        return end;
+      };
+      const appended = async () => {
+        let count = 0;
+        for await (const batch of readLog({
+          client: admin.log,
+          topic: admin.log.topics.events,
+          until: 'latest',
+        }))
+          for (const record of batch.records)
+            if (decodeEnvelope(record.value).type === 'CustomerRegistered') count++;
+        return count;
+      };
 
-      // Kill points: when the recorded outcomes pass random thresholds, so every kill lands
-      // mid-drain, plus a random few milliseconds so it lands anywhere in a transaction.
-      const thresholds = Array.from({ length: 4 }, () =>
-        Math.floor(100 + Math.random() * commandCount * 0.6),
-      ).sort((a, b) => a - b);
-      const killedAt: number[] = [];
+      const killedAt: { appended: number; sent: number }[] = [];
+      const midDrain = () => killedAt.filter((k) => k.appended < k.sent).length;
       let worker = spawnWorker(env);
       try {
-        for (const threshold of thresholds) {
-          await eventually(
-            async () => ((await outcomes()) >= threshold ? true : undefined),
-            120_000,
-            `${threshold} outcomes`,
-          );
-          await new Promise((r) => setTimeout(r, Math.random() * 30));
+        while (midDrain() < killsWanted && killedAt.length < maxWaves) {
+          const start = await logEnd();
+          await sendWave();
+          // Polled every few milliseconds: a worker drains a wave in a few hundred.
+          const deadline = Date.now() + 120_000;
+          while ((await logEnd()) === start) {
+            if (Date.now() > deadline) throw new Error('timed out waiting for the wave to reach the log');
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          await new Promise((r) => setTimeout(r, Math.random() * 50));
           await killed(worker);
-          killedAt.push(await outcomes());
+          killedAt.push({ appended: await appended(), sent: ids.length });
           worker = spawnWorker(env);
         }
-        await eventually(
-          async () => ((await outcomes()) >= commandCount ? true : undefined),
-          180_000,
-          'all outcomes',
-        );
+        await reach(ids.length, 180_000);
       } finally {
         await killed(worker);
+        await appender.close();
       }
-      const kills = killedAt.filter((n) => n < commandCount).length;
-      // Outcomes are counted by the recorder, which trails the worker: a kill can land just after
-      // the last command was appended. At least three of the four landed mid-drain.
-      expect(kills).toBeGreaterThanOrEqual(3);
+      const commandCount = ids.length;
+      expect(midDrain(), JSON.stringify(killedAt)).toBe(killsWanted);
 
       const perCommand = new Map<string, number>();
       const outcomesSeen = new Map<string, number>();

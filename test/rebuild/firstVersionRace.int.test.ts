@@ -19,7 +19,9 @@ type AuditRow = { from_version: number | null; to_version: number; actor: string
  * attempts waits in line behind it; it lets go once both versions are caught up and a switch is
  * waiting, which is the widest window two processes can meet in.
  */
-const deployment = async (round: number): Promise<{ audit: AuditRow[]; active: number | null }> => {
+const deployment = async (
+  round: number,
+): Promise<{ missed: true } | { missed: false; audit: AuditRow[]; active: number | null }> => {
   const bed = await openTestBed(`first-${round}`);
   const holder = new pg.Client({ connectionString: bed.databaseUrl, application_name: 'race-window' });
   const engines: ReturnType<typeof launchEngine>[] = [];
@@ -45,6 +47,10 @@ const deployment = async (round: number): Promise<{ audit: AuditRow[]; active: n
     const pid = (await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
     await holder.query('begin');
     await holder.query(`select 1 from projectionist.projections where name = $1 for update`, [name]);
+    // A process that started much earlier than the other (a loaded machine starts node slowly) may
+    // have built v1 and switched to it before the row was held: this round missed its window.
+    const early = await holder.query(`select 1 from projectionist.audit where name = $1`, [name]);
+    if ((early.rowCount ?? 0) > 0) return { missed: true };
     await eventually(
       async () => {
         const caughtUp = await bed.pool.query(
@@ -89,7 +95,7 @@ const deployment = async (round: number): Promise<{ audit: AuditRow[]; active: n
       `select active_version from projectionist.projections where name = $1`,
       [name],
     );
-    return { audit: audit.rows, active: active.rows[0]?.active_version ?? null };
+    return { missed: false, audit: audit.rows, active: active.rows[0]?.active_version ?? null };
   } finally {
     await holder.end().catch(() => undefined);
     for (const engine of engines) await engine.kill('SIGKILL');
@@ -100,8 +106,15 @@ const deployment = async (round: number): Promise<{ audit: AuditRow[]; active: n
 describe('processes that start at once on a fresh database', () => {
   it('activate one first version, always the lowest deployed one, and nothing moves reads after it but an operator', async () => {
     const seen: string[] = [];
-    for (let round = 1; round <= rounds; round++) {
-      const { audit, active } = await deployment(round);
+    let missed = 0;
+    for (let round = 1; seen.length < rounds; round++) {
+      const result = await deployment(round);
+      if (result.missed) {
+        console.log(`round ${round}: switched before the row was held; deployed again`);
+        expect(++missed, 'rounds that missed the window').toBeLessThanOrEqual(rounds);
+        continue;
+      }
+      const { audit, active } = result;
       seen.push(audit.map((r) => `${r.from_version ?? '-'} -> ${r.to_version} by ${r.actor}`).join('; '));
       console.log(`round ${round}: ${seen.at(-1)}`);
       expect(audit, `round ${round}`).toHaveLength(1);
@@ -109,5 +122,5 @@ describe('processes that start at once on a fresh database', () => {
       expect(audit[0]?.actor).toMatch(/^rebuild-engine \(first version\) engine-[ab]-/);
       expect(active).toBe(1);
     }
-  }, 600_000);
+  }, 900_000);
 });
