@@ -135,6 +135,12 @@ export const errorCodes = {
     retryable: false,
     summary: 'Staging refused to run: its policy does not fit the contracts, or its target is not safe.',
   },
+  PRJ_ALREADY_RUNNING: {
+    status: 409,
+    refused: true,
+    retryable: true,
+    summary: 'The same job (a staging refresh) is already running in this process; wait for it to end.',
+  },
   PRJ_CONTRACT_INVALID: {
     status: 500,
     refused: false,

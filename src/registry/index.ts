@@ -38,6 +38,7 @@ export { inFencedTransaction } from './inFencedTransaction.ts';
 export { readLastSwitch, type LastSwitch } from './readLastSwitch.ts';
 export { readLastAuditId } from './readLastAuditId.ts';
 export { readCutoversSince, type AuditEntry } from './readCutoversSince.ts';
+export { readAuditLog } from './readAuditLog.ts';
 export { insertAudit } from './insertAudit.ts';
 export { lockFromScratch } from './lockFromScratch.ts';
 export { lockProjection, type LockedProjection } from './lockProjection.ts';

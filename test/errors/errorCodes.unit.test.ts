@@ -34,6 +34,7 @@ const expectedCodes = [
   'PRJ_CUTOVER_BLOCKED',
   'PRJ_STAGING_KEY_MISSING',
   'PRJ_STAGING_REFUSED',
+  'PRJ_ALREADY_RUNNING',
   'PRJ_CONTRACT_INVALID',
   'PRJ_WAITING_FOR_CODE',
   'PRJ_INTERNAL',
@@ -50,6 +51,7 @@ const expectedRefusals = [
   'PRJ_CHECK_FAILED',
   'PRJ_CUTOVER_BLOCKED',
   'PRJ_NOT_FOUND',
+  'PRJ_ALREADY_RUNNING',
 ];
 
 const codes = Object.keys(errorCodes) as ErrorCode[];
