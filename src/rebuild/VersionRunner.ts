@@ -115,6 +115,8 @@ export class VersionRunner {
       events.emit('rebuild:standby', { name, version, holder }),
     );
     emitter.on('projector:caught-up', ({ positions }) => onCaughtUp(positions));
+    emitter.on('projector:batch', (batch) => events.emit('version:batch', batch));
+    emitter.on('projector:released', (released) => events.emit('version:released', released));
     emitter.on('projector:error', ({ error, retryInMs }) =>
       events.emit('rebuild:error', { name, version, error, retryInMs }),
     );
@@ -123,8 +125,10 @@ export class VersionRunner {
       if (building()) events.emit('rebuild:waiting', { name, version, position, reason });
     });
     // An event newer than this code waits parked, its stream behind it; the build goes on.
-    emitter.on('projector:parked', ({ events: parked }) => {
+    emitter.on('projector:parked', (parking) => {
+      events.emit('version:parked', parking);
       if (!building()) return;
+      const { events: parked } = parking;
       for (const { position, reason, kind, behind } of parked)
         if (kind === 'waiting' && behind === null)
           events.emit('rebuild:waiting', { name, version, position, reason });

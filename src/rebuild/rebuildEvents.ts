@@ -1,6 +1,7 @@
 import type { VersionRef as Version } from '../definitions/index.ts';
 import type { ProjectionistError } from '../errors/index.ts';
 import type { OffsetVector, Position } from '../log/index.ts';
+import type { ProjectorEvents } from '../projections/index.ts';
 import { type DefinitionDrift, type VersionStatus, type Verification } from '../registry/index.ts';
 
 /** The lifecycle of rebuilds and cutovers, as typed events (metrics, progress bars, tests). */
@@ -60,6 +61,12 @@ export type RebuildEvents = {
   'version:retired': Version & { readonly actor: string | null };
   /** A version's state changed in the registry (seen at a poll). */
   'version:state': Version & { readonly from: VersionStatus; readonly to: VersionStatus };
+  /** One flush of a version this engine runs (building or tailing), as its projector reported it. */
+  'version:batch': ProjectorEvents['projector:batch'];
+  /** Events a version this engine runs parked (or parked again on a retry). */
+  'version:parked': ProjectorEvents['projector:parked'];
+  /** Parked events a retry applied. */
+  'version:released': ProjectorEvents['projector:released'];
   /** A registered version whose code changed: bump the version. */
   'version:drift': DefinitionDrift;
   /** The engine's own loop failed (the registry did not answer); it tries again at the next poll. */
