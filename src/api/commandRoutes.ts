@@ -5,10 +5,13 @@ import {
   commandBatchSchema,
   commandRequestSchema,
   type CommandCatalog,
+  type CommandEvents,
   type CommandStore,
+  type IntakeRefusal,
   unstorableReason,
 } from '../commands/index.ts';
 import type { Appender, LogClient } from '../log/index.ts';
+import type { Emitter } from '../projections/index.ts';
 import { problemOf, sendProblem } from './problem.ts';
 
 export type CommandRoutesOptions = {
@@ -16,6 +19,15 @@ export type CommandRoutesOptions = {
   appender: Appender;
   store: CommandStore;
   catalog: CommandCatalog;
+  /** Told what the intake accepted and refused ('intake:accepted', 'intake:refused'). */
+  events?: Emitter<CommandEvents>;
+};
+
+const refusals: Readonly<Record<number, IntakeRefusal>> = {
+  400: 'invalid',
+  413: 'too-large',
+  415: 'unsupported-media-type',
+  503: 'kafka-unavailable',
 };
 
 const accepted = z.object({ commandId: z.string(), status: z.literal('accepted') });
@@ -36,6 +48,17 @@ const commandId = z
 
 /** POST /commands, POST /commands/batch, GET /commands/:id. */
 export const commandRoutes: FastifyPluginAsyncZod<CommandRoutesOptions> = async (app, options) => {
+  const { events } = options;
+  // From the answer, so that refusals fastify makes before a handler runs (schema, size, media type) count too.
+  if (events !== undefined)
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'POST') return;
+      const status = reply.statusCode;
+      if (status === 202) {
+        const body = request.body as { commands?: readonly unknown[] } | undefined;
+        events.emit('intake:accepted', { count: body?.commands?.length ?? 1 });
+      } else events.emit('intake:refused', { reason: refusals[status] ?? 'failed', status });
+    });
   app.post(
     '/commands',
     { schema: { body: commandRequestSchema, response: { 202: accepted } } },

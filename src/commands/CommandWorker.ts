@@ -11,7 +11,9 @@ import {
   type SliceOutcome,
 } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
+import type { Emitter } from '../projections/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
+import type { CommandEvents } from './commandEvents.ts';
 import type { CommandStore } from './commandStore.ts';
 import { createSliceWork, type SliceDecisions } from './decideSlice.ts';
 import { parseCommandRecord, type ParsedCommand } from './parseCommandRecord.ts';
@@ -30,6 +32,8 @@ export type CommandWorkerOptions = {
   readonly catchUpTimeoutMs?: number;
   /** Told when the workers' consumer goes down (a crash it restarts from) or up (it joined its group). */
   readonly onHealth?: (health: ConsumerHealth) => void;
+  /** Told what each committed slice decided ('commands:decided'). */
+  readonly events?: Emitter<CommandEvents>;
 };
 
 /**
@@ -104,6 +108,7 @@ export class CommandWorker {
         return at;
       });
       memory.commit(result, positions);
+      this.#options.events?.emit('commands:decided', { partition, ...result.counts });
       this.#logger.info(
         { partition, held: waiting.length, decided: result.decided.length, stillHeld: memory.heldIds.size },
         'held commands tried again',
@@ -129,6 +134,7 @@ export class CommandWorker {
       next: last === undefined ? 0n : last.offset + 1n,
       onCommitted: () => {
         memory.commit(result, positions);
+        this.#options.events?.emit('commands:decided', { partition, ...result.counts });
         const { deadLettered, held } = result.counts;
         if (deadLettered > 0) this.#logger.warn({ partition, count: deadLettered }, 'commands dead-lettered');
         if (held > 0) this.#logger.warn({ partition, count: held }, 'commands held for newer code');

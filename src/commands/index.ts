@@ -5,6 +5,7 @@ export { commandRequestSchema, commandBatchSchema } from './commandRequestSchema
 export { findUnstorableText, unstorableReason } from './findUnstorableText.ts';
 export { acceptCommands } from './acceptCommands.ts';
 export { startCommandSide } from './startCommandSide.ts';
+export type { CommandEvents, IntakeRefusal } from './commandEvents.ts';
 export { createCommandStore, type CommandStore } from './commandStore.ts';
 export { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
 export { deadLetterHeaders, deadLetterRecord } from './deadLetterRecord.ts';

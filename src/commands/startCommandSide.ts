@@ -3,8 +3,9 @@ import { engineDefaults } from '../config/index.ts';
 import type { Health } from '../health/index.ts';
 import type { LogClient } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
-import { Projector, type ProjectorState } from '../projections/index.ts';
+import { Projector, type Emitter, type ProjectorState } from '../projections/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
+import type { CommandEvents } from './commandEvents.ts';
 import { commandStateDecoder } from './commandStateProjection.ts';
 import type { CommandStore } from './commandStore.ts';
 import { CommandWorker } from './CommandWorker.ts';
@@ -31,6 +32,8 @@ export const startCommandSide = async (options: {
   leaseTtlMs?: number;
   /** Where the workers ('command-worker') and the state writer ('command-state') report up and down. */
   health?: Health;
+  /** Where the workers tell what they decided. */
+  events?: Emitter<CommandEvents>;
 }): Promise<CommandSide> => {
   const { pool, log, store, catalog, logger } = options;
   const projector = new Projector({
@@ -67,6 +70,7 @@ export const startCommandSide = async (options: {
     logger,
     sessionTimeoutMs: options.sessionTimeoutMs,
     ...(health === undefined ? {} : { onHealth: (h) => health.report('command-worker', h) }),
+    ...(options.events === undefined ? {} : { events: options.events }),
   });
   try {
     await worker.start();
