@@ -8,6 +8,7 @@ import {
   createCommandStore,
   startCommandSide,
   type CommandCatalog,
+  type CommandEvents,
   type CommandStore,
 } from './commands/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
@@ -15,7 +16,8 @@ import { createPool } from './db/index.ts';
 import { createHealth, failureWindow, type Health } from './health/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
-import { contractsDecoder } from './projections/index.ts';
+import { createMetrics, type Metrics } from './metrics/index.ts';
+import { contractsDecoder, createEmitter } from './projections/index.ts';
 import { markEnvironment, migrateRegistry } from './registry/index.ts';
 import { RebuildEngine } from './rebuild/index.ts';
 import { ReactorRunner, type ReactorDefinition } from './reactors/index.ts';
@@ -35,6 +37,8 @@ export type Running = {
    * { status: 'down', reason })`), PostgreSQL and Kafka are probed at each check.
    */
   readonly health: Health;
+  /** This process's metrics registry (what GET /metrics answers), fed by the engine's and the command side's events. */
+  readonly metrics: Metrics;
   /** Marks the process draining (readiness 503), then stops in reverse order of start; a worker drains its batch in hand first. */
   stop(): Promise<void>;
 };
@@ -64,6 +68,9 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const main = scoped(logger, 'main');
   const health = options.health ?? createHealth({ logger: scoped(logger, 'main') });
+  const metrics = createMetrics();
+  const commandEvents = createEmitter<CommandEvents>();
+  metrics.observeCommands(commandEvents);
   const stops: (() => Promise<void>)[] = [];
   // Workers and the engine drain first, while HTTP still answers (/readyz 503, intake to the log).
   const background: (() => Promise<void>)[] = [];
@@ -125,6 +132,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         sessionTimeoutMs: config.workerSessionTimeoutMs,
         ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
         health,
+        events: commandEvents,
       });
       background.push(() => commandSide.stop());
     }
@@ -141,6 +149,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
       });
       // The engine reports faults, not recovery: down from an error until a few polls pass without one.
+      metrics.observeEngine(engine.events);
       const engineFaults = failureWindow();
       health.probe('rebuild-engine', engineFaults.probe);
       engine.events.on('engine:error', ({ error }) => engineFaults.fail(reasonOf(error), 3_000));
@@ -184,9 +193,10 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       app = await buildApp({
         logger,
         bodyLimit: config.http.bodyLimit,
-        commands: { client: log, appender, store, catalog },
+        commands: { client: log, appender, store, catalog, events: commandEvents },
         projections: { client: log, pool: readPool, definitions: projections },
         admin: { client: log, pool, definitions: projections, token: config.http.adminToken },
+        metrics,
         readiness: async () => {
           const { ready, draining, components } = await health.check();
           const checks: Record<string, string> = {};
@@ -204,7 +214,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       }
     }
     main.info({ brokers: config.kafka.brokers, prefix: config.topics.prefix }, 'projectionist started');
-    return { config, logger, log, pool, catalog, store, app, health, stop };
+    return { config, logger, log, pool, catalog, store, app, health, metrics, stop };
   } catch (error) {
     await stop();
     throw error;

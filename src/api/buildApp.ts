@@ -1,5 +1,6 @@
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -10,7 +11,8 @@ import type { Logger } from '../logger/index.ts';
 import { commandRoutes, type CommandRoutesOptions } from './commandRoutes.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
 import { adminRoutes, type AdminRoutesOptions } from './adminRoutes.ts';
-import { countRequests, metricsRoutes, type RequestCounts } from './metricsRoutes.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { metricsRoutes, timeRequests } from './metricsRoutes.ts';
 import { projectionRoutes, type ProjectionRoutesOptions } from './projectionRoutes.ts';
 import { drainOversizedBodies } from './drainOversizedBodies.ts';
 import { problemHandler, problemOf, sendProblem } from './problem.ts';
@@ -22,6 +24,8 @@ export type AppOptions = {
   projections: ProjectionRoutesOptions;
   admin: AdminRoutesOptions;
   readiness: Readiness;
+  /** The process's metrics (GET /metrics); every answered request is timed into it. */
+  metrics: Metrics;
 };
 
 /**
@@ -50,8 +54,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const requests: RequestCounts = new Map();
-  countRequests(app as unknown as FastifyInstance, requests);
+  timeRequests(app as unknown as FastifyInstance, options.metrics);
   app.setErrorHandler(problemHandler(options.logger));
   drainOversizedBodies(app as unknown as FastifyInstance, options.bodyLimit);
   // Only JSON bodies: text/plain is answered 415 like any other type, not parsed as a string.
@@ -75,14 +78,16 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     transform: jsonSchemaTransform,
   });
   app.get('/docs/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // The reference UI at /docs, its scripts and styles served from node_modules (no CDN).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(healthRoutes, { readiness: options.readiness });
   await app.register(commandRoutes, options.commands);
   await app.register(projectionRoutes, options.projections);
   await app.register(adminRoutes, options.admin);
   await app.register(metricsRoutes, {
-    client: options.projections.client,
+    metrics: options.metrics,
     pool: options.projections.pool,
-    requests,
+    client: options.projections.client,
   });
   await app.ready();
   return app as unknown as App;
