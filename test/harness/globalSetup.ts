@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { startKafkaContainer } from './kafkaContainer.ts';
 
 const run = promisify(execFile);
 
@@ -38,17 +39,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   if (await dockerAnswers()) {
-    const { KafkaContainer } = await import('@testcontainers/kafka');
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const [kafka, pg] = await Promise.all([
-      new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
+      startKafkaContainer(),
       new PostgreSqlContainer('postgres:17-alpine').withUsername('postgres').withPassword('postgres').start(),
     ]);
-    project.provide('kafkaBrokers', `${kafka.getHost()}:${kafka.getMappedPort(9093)}`);
+    project.provide('kafkaBrokers', kafka.brokers);
     project.provide('databaseAdminUrl', pg.getConnectionUri());
     project.provide('servicesSource', 'testcontainers');
     return async () => {
-      await Promise.all([kafka.stop(), pg.stop()]);
+      await Promise.all([kafka.container.stop(), pg.stop()]);
     };
   }
   // The script is idempotent: when CI (or a developer) already started the services it only checks them.
