@@ -18,7 +18,7 @@ import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.t
 import { createLogger, scoped, type Logger } from './logger/index.ts';
 import { createMetrics, type Metrics } from './metrics/index.ts';
 import { contractsDecoder, createEmitter } from './projections/index.ts';
-import { markEnvironment, migrateRegistry } from './registry/index.ts';
+import { markEnvironment, migrateRegistry, requireRegistry } from './registry/index.ts';
 import { RebuildEngine } from './rebuild/index.ts';
 import { ReactorRunner, type ReactorDefinition } from './reactors/index.ts';
 
@@ -52,6 +52,11 @@ export type StartOptions = {
   engine?: boolean;
   /** Build the HTTP app (true) and also listen on the configured port ('listen'). Default 'listen'. */
   http?: boolean | 'listen';
+  /**
+   * Change nothing (the CLI's read-only verbs): create no topic, migrate nothing, and refuse a
+   * database without the registry (PRJ_REGISTRY_MISSING). Use with `workers: false, http: false`.
+   */
+  readOnly?: boolean;
   /** The health registry to report into; default a new one. */
   health?: Health;
   /** The reactors the engine runs; default every `reactors/<name>.ts`. */
@@ -102,26 +107,32 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
     });
     stops.push(() => log.close());
     health.probe('kafka', () => log.describeCluster());
-    await ensureTopics({
-      client: log,
-      eventsPartitions: config.topics.eventsPartitions,
-      commandsPartitions: config.topics.commandsPartitions,
-      replicationFactor: config.topics.replicationFactor,
-    });
-    const truncated = await findTruncation({ client: log, topic: log.topics.events });
-    if (truncated.length > 0)
-      main.warn(
-        { truncated: truncated.map((t) => ({ ...t, earliest: t.earliest.toString() })) },
-        'events topic has lost records; rebuilds will be refused',
-      );
+    const readOnly = options.readOnly === true;
+    if (!readOnly) {
+      await ensureTopics({
+        client: log,
+        eventsPartitions: config.topics.eventsPartitions,
+        commandsPartitions: config.topics.commandsPartitions,
+        replicationFactor: config.topics.replicationFactor,
+      });
+      const truncated = await findTruncation({ client: log, topic: log.topics.events });
+      if (truncated.length > 0)
+        main.warn(
+          { truncated: truncated.map((t) => ({ ...t, earliest: t.earliest.toString() })) },
+          'events topic has lost records; rebuilds will be refused',
+        );
+    }
 
     const catalog = catalogFromContracts(contractRegistry);
     // The one migration of this start-up: the parts below ask for the registry (markEnvironment's
     // own, in the transaction of its mark, then finds nothing left to apply).
-    await migrateRegistry({ pool });
-    if (config.environment !== 'development') await markEnvironment({ pool, role: config.environment });
     const store = createCommandStore({ pool, prefix: config.topics.prefix, catalog });
-    await store.migrate();
+    if (readOnly) await requireRegistry({ db: pool });
+    else {
+      await migrateRegistry({ pool });
+      if (config.environment !== 'development') await markEnvironment({ pool, role: config.environment });
+      await store.migrate();
+    }
     if (options.workers ?? true) {
       const commandSide = await startCommandSide({
         pool,
