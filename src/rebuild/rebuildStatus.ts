@@ -92,7 +92,7 @@ const activityOf = (row: VersionRow): RebuildActivity => {
  * cancel and request flags, the lease holder, definition drift (with `definitions`), and its
  * health: `degraded` with the count of parked events, or `failed` with the reason.
  * What `projectionist status` and GET /admin/projections show. Works from any process whose
- * registry is migrated (the engine and the CLI migrate it at start).
+ * registry is migrated (serve and `projectionist migrate` migrate it at start; `status` only asks).
  */
 export const rebuildStatus = async (options: {
   pool: pg.Pool;
