@@ -106,6 +106,15 @@ describe('the CLI', () => {
     }
   });
 
+  it('follows the status as one JSON document a line until ^C', async () => {
+    expect((await runCli(['migrate'], env)).code).toBe(exitCodes.ok);
+    const run = await runCli(['status', '--follow', '--json'], env, { interruptAfterLines: 2 });
+    expect(run.code, run.stderr.slice(-1500)).toBe(exitCodes.ok);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(JSON.parse(line)).toBeInstanceOf(Array);
+  });
+
   it('follows a rebuild as JSON lines until the version is ready', async () => {
     // A deployment of its own, where only what is asked is built; the engine of a serve does
     // the work, the CLI only asks and watches.

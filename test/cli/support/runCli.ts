@@ -7,7 +7,7 @@ export type CliRun = { code: number | null; stdout: string; stderr: string };
 export const runCli = async (
   args: readonly string[],
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  options: { timeoutMs?: number; interruptAfterLines?: number } = {},
 ): Promise<CliRun> => {
   const child = spawn('node_modules/.bin/node', ['src/cli/main.ts', ...args], {
     // At level info, so that a log line on stdout would show.
@@ -16,9 +16,18 @@ export const runCli = async (
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let interrupted = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    // One ^C, as an operator stops a --follow (a second would kill it outright).
+    const lines = stdout.split('\n').length - 1;
+    if (!interrupted && options.interruptAfterLines !== undefined && lines >= options.interruptAfterLines) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
   return { code, stdout, stderr };
