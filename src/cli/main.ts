@@ -9,18 +9,24 @@ import { runCommandLine } from './runCommandLine.ts';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-/** What a failure prints on stderr, and its exit status. */
-const failureOf = (error: unknown): { message: string; exitCode: number } => {
+/** What a failure says (on stderr, and in the --json document), whether it was a refusal, and its exit status. */
+const failureOf = (error: unknown): { message: string; refused: boolean; exitCode: number } => {
   if (isProjectionistError(error, 'PRJ_CONFIG_INVALID'))
-    return { message: error.message, exitCode: exitCodes.usage };
+    return { message: error.message, refused: false, exitCode: exitCodes.usage };
   if (isProjectionistError(error, 'PRJ_REGISTRY_MISSING'))
     return {
-      message: `refused (${error.code}): the registry is not migrated in this database; run \`projectionist migrate\` (or start \`projectionist serve\`, which migrates) first`,
+      message:
+        'the registry is not migrated in this database; run `projectionist migrate` (or start `projectionist serve`, which migrates) first',
+      refused: true,
       exitCode: exitCodes.refused,
     };
   if (isProjectionistError(error) && errorCodes[error.code].refused)
-    return { message: `refused (${error.code}): ${error.message}`, exitCode: exitCodes.refused };
-  return { message: error instanceof Error ? error.message : String(error), exitCode: exitCodes.failed };
+    return { message: error.message, refused: true, exitCode: exitCodes.refused };
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    refused: false,
+    exitCode: exitCodes.failed,
+  };
 };
 
 const line = parseCommandLine(process.argv.slice(2));
@@ -38,12 +44,10 @@ else if (line.kind === 'usage') {
     });
     process.exitCode = await runCommandLine(line, { logger, print });
   } catch (error) {
-    const { message, exitCode } = failureOf(error);
-    process.stderr.write(`projectionist: ${message}\n`);
-    if (line.json) {
-      const code = isProjectionistError(error) ? error.code : 'PRJ_INTERNAL';
-      print(JSON.stringify({ error: { code, message } }));
-    }
+    const { message, refused, exitCode } = failureOf(error);
+    const code = isProjectionistError(error) ? error.code : 'PRJ_INTERNAL';
+    process.stderr.write(`projectionist: ${refused ? `refused (${code}): ` : ''}${message}\n`);
+    if (line.json) print(JSON.stringify({ error: { code, message } }));
     process.exitCode = exitCode;
   }
 }
