@@ -12,12 +12,12 @@ export const registerPositionGauges = (options: {
   read: () => Promise<Positions>;
 }): void => {
   const registers = [options.registry];
-  let reading: { at: number; positions: Promise<Positions> } | undefined;
-  const positions = () => {
-    if (reading === undefined || Date.now() - reading.at > 1_000)
-      reading = { at: Date.now(), positions: options.read() };
-    return reading.positions;
-  };
+  // In flight only: the gauges of one scrape start together and share it; the next scrape reads anew.
+  let reading: Promise<Positions> | undefined;
+  const positions = () =>
+    (reading ??= options.read().finally(() => {
+      reading = undefined;
+    }));
 
   new Gauge({
     name: 'projectionist_events_high_watermark',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { Appender } from '../../src/log/index.ts';
 import { startProjectionist } from '../../src/main.ts';
 import { useTestDatabase } from '../harness/testServices.ts';
 import { eventually, testEnv } from '../harness/testEnv.ts';
@@ -99,6 +100,15 @@ describe('the metrics endpoint', () => {
       });
       expect(accepted.statusCode).toBe(202);
       await r.app!.inject({ method: 'POST', url: '/commands', payload: { nonsense: true } });
+      // A record no contract reads, put on the commands topic as a foreign producer might: dead-lettered.
+      const appender = await new Appender(r.log).connect();
+      try {
+        await appender.send(r.log.topics.commands, [
+          { key: 'x', value: Buffer.from('{"broken"'), headers: {} },
+        ]);
+      } finally {
+        await appender.close();
+      }
 
       const after = await eventually(async () => {
         const samples = await scrape();
@@ -106,11 +116,14 @@ describe('the metrics endpoint', () => {
           projection: 'customer-directory',
         });
         const decided = valueOf(samples, 'projectionist_command_outcomes_total', { outcome: 'applied' });
-        return applied > 0 && decided > 0 ? samples : undefined;
+        const deadLetters = valueOf(samples, 'projectionist_dead_letters_total');
+        return applied > 0 && decided > 0 && deadLetters > 0 ? samples : undefined;
       }, 60_000);
       expect(valueOf(after, 'projectionist_commands_accepted_total')).toBe(1);
       expect(valueOf(after, 'projectionist_command_refusals_total', { reason: 'invalid' })).toBe(1);
       expect(valueOf(after, 'projectionist_command_outcomes_total', { outcome: 'applied' })).toBe(1);
+      expect(valueOf(after, 'projectionist_command_outcomes_total', { outcome: 'dead-lettered' })).toBe(1);
+      expect(valueOf(after, 'projectionist_dead_letters_total')).toBe(1);
       expect(
         valueOf(after, 'projectionist_flush_duration_seconds_count', { projection: 'customer-directory' }),
       ).toBeGreaterThan(0);
