@@ -18,6 +18,11 @@ export const registerPositionGauges = (options: {
     (reading ??= options.read().finally(() => {
       reading = undefined;
     }));
+  /** Every registered version, with its labels. */
+  const versions = async () =>
+    (await positions()).projections.flatMap((p) =>
+      p.versions.map((v) => ({ p, v, labels: { projection: p.name, version: version(v.version) } })),
+    );
 
   new Gauge({
     name: 'projectionist_events_high_watermark',
@@ -37,17 +42,12 @@ export const registerPositionGauges = (options: {
     registers,
     async collect() {
       this.reset();
-      const { highWatermarks, projections } = await positions();
-      if (highWatermarks === undefined) return;
-      for (const p of projections)
-        for (const v of p.versions)
-          for (const [partition, end] of highWatermarks) {
-            const at = v.positions.get(partition) ?? 0n;
-            this.set(
-              { projection: p.name, version: version(v.version), partition },
-              Number(end > at ? end - at : 0n),
-            );
-          }
+      const { highWatermarks = new Map<number, bigint>() } = await positions();
+      for (const { v, labels } of await versions())
+        for (const [partition, end] of highWatermarks) {
+          const at = v.positions.get(partition) ?? 0n;
+          this.set({ ...labels, partition }, Number(end > at ? end - at : 0n));
+        }
     },
   });
   new Gauge({
@@ -57,12 +57,8 @@ export const registerPositionGauges = (options: {
     registers,
     async collect() {
       this.reset();
-      for (const p of (await positions()).projections)
-        for (const v of p.versions)
-          this.set(
-            { projection: p.name, version: version(v.version), state: v.state.status },
-            p.activeVersion === v.version ? 1 : 0,
-          );
+      for (const { p, v, labels } of await versions())
+        this.set({ ...labels, state: v.state.status }, p.activeVersion === v.version ? 1 : 0);
     },
   });
   new Gauge({
@@ -72,10 +68,8 @@ export const registerPositionGauges = (options: {
     registers,
     async collect() {
       this.reset();
-      for (const p of (await positions()).projections)
-        for (const v of p.versions)
-          for (const kind of ['failed', 'waiting'] as const)
-            this.set({ projection: p.name, version: version(v.version), kind }, v.parked[kind]);
+      for (const { v, labels } of await versions())
+        for (const kind of ['failed', 'waiting'] as const) this.set({ ...labels, kind }, v.parked[kind]);
     },
   });
 };
