@@ -145,6 +145,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         health,
         events: commandEvents,
       });
+      metrics.observeProjector(commandSide.projectorEvents);
       background.push(() => commandSide.stop());
     }
     if (options.engine === true) {

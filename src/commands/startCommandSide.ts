@@ -3,7 +3,7 @@ import { engineDefaults } from '../config/index.ts';
 import type { Health } from '../health/index.ts';
 import type { LogClient } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
-import { Projector, type Emitter, type ProjectorState } from '../projections/index.ts';
+import { Projector, type Emitter, type ProjectorEvents, type ProjectorState } from '../projections/index.ts';
 import type { CommandCatalog } from './CommandCatalog.ts';
 import type { CommandEvents } from './commandEvents.ts';
 import { commandStateDecoder } from './commandStateProjection.ts';
@@ -13,6 +13,8 @@ import { CommandWorker } from './CommandWorker.ts';
 export type CommandSide = {
   /** The command-state projection's state in this process (standing by while another holds its lease). */
   readonly state: () => ProjectorState;
+  /** The command-state projection's lifecycle events (its flushes, for the metrics). */
+  readonly projectorEvents: Emitter<ProjectorEvents>;
   /** Drains the workers (the batch in hand commits), then stops the state projection. */
   stop(): Promise<void>;
 };
@@ -80,6 +82,7 @@ export const startCommandSide = async (options: {
   }
   return {
     state: () => projector.state,
+    projectorEvents: projector.events,
     stop: async () => {
       await worker.stop();
       await projector.stop();

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CommandEvents } from '../commands/index.ts';
 import type { LogClient } from '../log/index.ts';
-import type { Emitter } from '../projections/index.ts';
+import type { Emitter, ProjectorEvents } from '../projections/index.ts';
 import type { RebuildEvents } from '../rebuild/index.ts';
 import { readPositions } from './readPositions.ts';
 import { registerPositionGauges } from './registerPositionGauges.ts';
@@ -19,6 +19,8 @@ export type Metrics = {
   readonly registry: Registry;
   /** Subscribes to a rebuild engine's events; answers the function that unsubscribes. */
   observeEngine(events: Emitter<RebuildEvents>): () => void;
+  /** Subscribes to a projector run outside the engine (the command state): its flushes and parked events. */
+  observeProjector(events: Emitter<ProjectorEvents>): () => void;
   /** Subscribes to the command side's events (intake and workers). */
   observeCommands(events: Emitter<CommandEvents>): () => void;
   observeRequest(request: AnsweredRequest): void;
@@ -124,19 +126,25 @@ export const createMetrics = (): Metrics => {
     registers,
   });
 
+  const onBatch = (b: ProjectorEvents['projector:batch']) => {
+    const labels = { projection: b.name, version: version(b.version) };
+    applied.inc(labels, b.applied);
+    flushes.observe(labels, b.flushMs / 1000);
+  };
+  const onParked = (p: ProjectorEvents['projector:parked']) => {
+    for (const e of p.events) parked.inc({ projection: p.name, version: version(p.version), kind: e.kind });
+  };
+
   return {
     registry,
+    observeProjector: (events) => {
+      const offs = [events.on('projector:batch', onBatch), events.on('projector:parked', onParked)];
+      return () => offs.forEach((off) => off());
+    },
     observeEngine: (events) => {
       const offs = [
-        events.on('version:batch', (b) => {
-          const labels = { projection: b.name, version: version(b.version) };
-          applied.inc(labels, b.applied);
-          flushes.observe(labels, b.flushMs / 1000);
-        }),
-        events.on('version:parked', (p) => {
-          for (const e of p.events)
-            parked.inc({ projection: p.name, version: version(p.version), kind: e.kind });
-        }),
+        events.on('version:batch', onBatch),
+        events.on('version:parked', onParked),
         events.on('version:released', (r) =>
           released.inc({ projection: r.name, version: version(r.version) }, r.positions.length),
         ),

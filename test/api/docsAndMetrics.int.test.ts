@@ -79,7 +79,8 @@ const valueOf = (samples: Sample[], name: string, labels: Record<string, string>
 
 describe('the metrics endpoint', () => {
   it('answers Prometheus text whose counters and histograms move as commands are decided and events applied', async () => {
-    const r = await startProjectionist({ env: testEnv(await useTestDatabase()), http: true, engine: true });
+    const env = testEnv(await useTestDatabase());
+    const r = await startProjectionist({ env, http: true, engine: true });
     const scrape = async () => {
       const res = await r.app!.inject({ method: 'GET', url: '/metrics' });
       expect(res.statusCode).toBe(200);
@@ -117,7 +118,11 @@ describe('the metrics endpoint', () => {
         });
         const decided = valueOf(samples, 'projectionist_command_outcomes_total', { outcome: 'applied' });
         const deadLetters = valueOf(samples, 'projectionist_dead_letters_total');
-        return applied > 0 && decided > 0 && deadLetters > 0 ? samples : undefined;
+        // The command state (a projection of its own, run beside the engine) counts its events too.
+        const outcomesRead = valueOf(samples, 'projectionist_events_applied_total', {
+          projection: `commands-${env.PROJECTIONIST_TOPIC_PREFIX ?? ''}`,
+        });
+        return applied > 0 && decided > 0 && deadLetters > 0 && outcomesRead > 0 ? samples : undefined;
       }, 60_000);
       expect(valueOf(after, 'projectionist_commands_accepted_total')).toBe(1);
       expect(valueOf(after, 'projectionist_command_refusals_total', { reason: 'invalid' })).toBe(1);
