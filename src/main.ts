@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
 import { projections } from '../projections/index.ts';
 import { reactors as deployedReactors } from '../reactors/index.ts';
-import { buildApp, type App } from './api/index.ts';
+import { buildApp, type App, type StagingRefresh } from './api/index.ts';
 import {
   catalogFromContracts,
   createCommandStore,
@@ -19,8 +19,9 @@ import { createLogger, scoped, type Logger } from './logger/index.ts';
 import { createMetrics, type Metrics } from './metrics/index.ts';
 import { contractsDecoder, createEmitter } from './projections/index.ts';
 import { markEnvironment, migrateRegistry, requireRegistry } from './registry/index.ts';
-import { RebuildEngine } from './rebuild/index.ts';
+import { RebuildEngine, type RebuildEngineOptions } from './rebuild/index.ts';
 import { ReactorRunner, type ReactorDefinition } from './reactors/index.ts';
+import { refreshStagingDatabase } from './staging/index.ts';
 
 export type Running = {
   readonly config: Config;
@@ -52,6 +53,8 @@ export type StartOptions = {
   engine?: boolean;
   /** Build the HTTP app (true) and also listen on the configured port ('listen'). Default 'listen'. */
   http?: boolean | 'listen';
+  /** The engine's batch limits and registry poll (tests shorten them); default the engine's. */
+  engineOptions?: Pick<RebuildEngineOptions, 'limits' | 'pollMs'>;
   /**
    * Change nothing (the CLI's read-only verbs): create no topic, migrate nothing, and refuse a
    * database without the registry (PRJ_REGISTRY_MISSING). Use with `workers: false, http: false`.
@@ -148,8 +151,10 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       metrics.observeProjector(commandSide.projectorEvents);
       background.push(() => commandSide.stop());
     }
+    let engineEvents: RebuildEngine['events'] | undefined;
     if (options.engine === true) {
       const engine = new RebuildEngine({
+        ...options.engineOptions,
         pool,
         client: log,
         definitions: projections,
@@ -168,6 +173,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       engine.events.on('rebuild:error', ({ name, version, error, retryInMs }) =>
         engineFaults.fail(`${name} v${version}: ${reasonOf(error)}`, retryInMs + 3_000),
       );
+      engineEvents = engine.events;
       await engine.start();
       background.push(() => engine.stop());
       for (const reactor of options.reactors ?? deployedReactors) {
@@ -207,7 +213,17 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         bodyLimit: config.http.bodyLimit,
         commands: { client: log, appender, store, catalog, events: commandEvents },
         projections: { client: log, pool: readPool, definitions: projections },
-        admin: { client: log, pool, definitions: projections, token: config.http.adminToken },
+        admin: {
+          client: log,
+          pool,
+          definitions: projections,
+          token: config.http.adminToken,
+          events: engineEvents,
+          catalog,
+          appender,
+          logger: scoped(logger, 'api'),
+          stagingRefresh: stagingRefresh(config, { pool, log, logger }),
+        },
         metrics,
         readiness: async () => {
           const { ready, draining, components } = await health.check();
@@ -231,6 +247,29 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
     await stop();
     throw error;
   }
+};
+
+/** The admin API's staging refresh, wired to this deployment's staging target; none without one. */
+const stagingRefresh = (
+  config: Config,
+  parts: { pool: pg.Pool; log: LogClient; logger: Logger },
+): StagingRefresh | undefined => {
+  const url = config.staging.databaseUrl;
+  if (url === undefined) return undefined;
+  return ({ emitter, signal }) =>
+    refreshStagingDatabase({
+      url,
+      connectTimeoutMs: config.database.connectTimeoutMs,
+      idleInTransactionTimeoutMs: config.database.idleInTransactionTimeoutMs,
+      logger: scoped(parts.logger, 'staging'),
+      production: parts.pool,
+      client: parts.log,
+      registry: contractRegistry,
+      definitions: projections,
+      key: config.staging.key,
+      emitter,
+      signal,
+    });
 };
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

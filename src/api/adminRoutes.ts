@@ -1,12 +1,21 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import { ProjectionistError } from '../errors/index.ts';
-import type { LogClient } from '../log/index.ts';
-import { listParked, requestParkedRetry, skipParked } from '../registry/index.ts';
+import type { CommandCatalog } from '../commands/index.ts';
+import type { Appender, LogClient } from '../log/index.ts';
+import type { Logger } from '../logger/index.ts';
+import type { Emitter } from '../projections/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
-import { rebuildStatus, runVerb } from '../rebuild/index.ts';
+import { rebuildStatus, runVerb, type RebuildEvents } from '../rebuild/index.ts';
+import { adminEventsRoute } from './adminEventsRoute.ts';
+import { admin, projectionParams, versionParams } from './adminSchemas.ts';
+import { auditRoutes } from './auditRoutes.ts';
+import { bearerGuard } from './bearerGuard.ts';
+import { createAdminFeed } from './createAdminFeed.ts';
+import { deadLetterRoutes } from './deadLetterRoutes.ts';
+import { jsonSafe } from './jsonSafe.ts';
+import { parkedRoutes } from './parkedRoutes.ts';
+import { stagingRoutes, type StagingRefresh } from './stagingRoutes.ts';
 
 export type AdminRoutesOptions = {
   client: LogClient;
@@ -14,110 +23,104 @@ export type AdminRoutesOptions = {
   definitions: readonly ProjectionDefinition[];
   /** The bearer token; without one every admin route answers 401. */
   token: string | undefined;
+  /** The engine's lifecycle events when this process runs one; without, the feed polls the registry. */
+  events?: Emitter<RebuildEvents> | undefined;
+  /** For the dead-letter routes: the contracts that judge them again, and the producer of a redrive. */
+  catalog: CommandCatalog;
+  appender: Appender;
+  /** One staging refresh; undefined when this deployment has no staging target. */
+  stagingRefresh?: StagingRefresh | undefined;
+  logger?: Logger;
+  /** The live feed's timing (tests shorten them). */
+  feed?: { throttleMs?: number; pollMs?: number; heartbeatMs?: number };
 };
 
-const name = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z][a-z0-9_-]*$/, 'expected a projection name');
-const versionParams = z.object({ name, version: z.coerce.number().int().min(1).max(100_000) });
-const jsonSafe = (value: unknown): unknown =>
-  JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
-
-const sameSecret = (given: string, expected: string): boolean => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
+const verbSummaries = {
+  verify: "Run the version's declared checks against the active version",
+  cutover: 'Switch reads to a caught-up, verified version in one transaction',
+  retire: "Drop a version's schema (not the active version)",
+  pause: 'Stop all work on a version until it is resumed',
+  resume: 'Resume a paused or cancelled version',
+  cancel: "Stop a version's build, keeping its checkpoints",
+} as const;
 
 /**
- * The operator's routes, behind a bearer token: status with live progress, rebuild, verify,
- * cutover, rollback, retire, pause, resume, cancel, and a version's parked events (list, retry,
- * skip). Each acts on the registry; the engine picks the change up. Refusals answer 409 problem documents naming what stood in the way.
+ * The operator's routes, behind a bearer token: status, every operator verb through runVerb (as
+ * the CLI), parked events, dead letters, the staging refresh, the cutover audit log, and the
+ * live feed as server-sent events. Each verb acts on the registry; the engine picks the change
+ * up. Refusals answer 409 problem documents naming what stood in the way; bad input a 400 with
+ * the issues.
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, options) => {
   const { pool, client, definitions } = options;
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (options.token === undefined)
-      throw new ProjectionistError(
-        'PRJ_UNAUTHORIZED',
-        'admin routes are disabled: PROJECTIONIST_ADMIN_TOKEN is not set',
-      );
-    if (!sameSecret(given, options.token))
-      throw new ProjectionistError(
-        'PRJ_UNAUTHORIZED',
-        'a valid bearer token is needed (Authorization: Bearer <PROJECTIONIST_ADMIN_TOKEN>)',
-      );
-  });
+  app.addHook('onRequest', bearerGuard(options.token));
   const actor = (request: { ip: string }) => `http:${request.ip}`;
-  const security = [{ admin: [] }];
 
-  app.get('/admin/projections', { schema: { security } }, async () => ({
-    projections: jsonSafe(await rebuildStatus({ pool, client, definitions })),
-  }));
+  app.get(
+    '/admin/projections',
+    { schema: { ...admin, summary: 'Every projection and version' } },
+    async () => ({
+      projections: jsonSafe(await rebuildStatus({ pool, client, definitions })),
+    }),
+  );
 
   const context = (request: { ip: string }) => ({ pool, client, definitions, actor: actor(request) });
   app.post(
     '/admin/projections/:name/versions/:version/rebuild',
     {
       schema: {
-        security,
+        ...admin,
+        summary: 'Ask for a (re)build; it resumes from its checkpoints unless fromScratch',
         params: versionParams,
+        // No body at all (fastify hands it on as null) asks for a resuming rebuild.
         body: z
           .object({ fromScratch: z.boolean().default(false) })
           .strict()
-          .default({ fromScratch: false }),
+          .nullish(),
       },
     },
     async (request) =>
-      jsonSafe(await runVerb(context(request), 'rebuild', { ...request.params, ...request.body })),
+      jsonSafe(
+        await runVerb(context(request), 'rebuild', {
+          ...request.params,
+          fromScratch: request.body?.fromScratch ?? false,
+        }),
+      ),
   );
   app.post(
     '/admin/projections/:name/rollback',
-    { schema: { security, params: z.object({ name }) } },
+    {
+      schema: {
+        ...admin,
+        summary: 'Switch reads back to the version active before',
+        params: projectionParams,
+      },
+    },
     async (request) => jsonSafe(await runVerb(context(request), 'rollback', request.params)),
   );
   for (const verb of ['verify', 'cutover', 'retire', 'pause', 'resume', 'cancel'] as const)
     app.post(
       `/admin/projections/:name/versions/:version/${verb}`,
-      { schema: { security, params: versionParams } },
+      { schema: { ...admin, summary: verbSummaries[verb], params: versionParams } },
       async (request) => jsonSafe(await runVerb(context(request), verb, request.params)),
     );
-  const parkedBody = z
-    .object({ eventId: z.string().min(1).max(200).optional() })
-    .strict()
-    .default({});
-  app.get(
-    '/admin/projections/:name/:version/parked',
-    {
-      schema: {
-        security,
-        params: versionParams,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1_000) }),
-      },
-    },
-    async (request) => ({
-      ...request.params,
-      parked: jsonSafe(await listParked({ pool, ...request.params, limit: request.query.limit })),
-    }),
-  );
-  app.post(
-    '/admin/projections/:name/:version/parked/retry',
-    { schema: { security, params: versionParams, body: parkedBody } },
-    async (request) => ({
-      ...request.params,
-      ...(await requestParkedRetry({ pool, ...request.params, ...request.body })),
-    }),
-  );
-  app.post(
-    '/admin/projections/:name/:version/parked/skip',
-    { schema: { security, params: versionParams, body: parkedBody } },
-    async (request) => ({
-      ...request.params,
-      ...(await skipParked({ pool, ...request.params, ...request.body })),
-    }),
-  );
+
+  const feed = createAdminFeed({
+    pool,
+    client,
+    names: [...new Set(definitions.map((d) => d.name))],
+    events: options.events,
+    ...(options.feed?.throttleMs === undefined ? {} : { throttleMs: options.feed.throttleMs }),
+    ...(options.feed?.pollMs === undefined ? {} : { pollMs: options.feed.pollMs }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  app.addHook('onClose', async () => feed.close());
+  await app.register(adminEventsRoute, {
+    feed,
+    ...(options.feed?.heartbeatMs === undefined ? {} : { heartbeatMs: options.feed.heartbeatMs }),
+  });
+  await app.register(parkedRoutes, { pool });
+  await app.register(auditRoutes, { pool });
+  await app.register(deadLetterRoutes, { client, catalog: options.catalog, appender: options.appender });
+  await app.register(stagingRoutes, { refresh: options.stagingRefresh, client, feed });
 };

@@ -4,4 +4,5 @@ export { createStagingFilter, type StagingFilterOptions } from './createStagingF
 export type { StagingFilter, StagingVerdict } from './StagingFilter.ts';
 export { defaultPolicy } from './defaultPolicy.ts';
 export type { Strategy } from './strategies.ts';
-export { refreshStaging } from './refreshStaging.ts';
+export { refreshStaging, type StagingRefreshResult } from './refreshStaging.ts';
+export { refreshStagingDatabase } from './refreshStagingDatabase.ts';

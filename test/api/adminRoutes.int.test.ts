@@ -46,6 +46,40 @@ describe('the admin routes', () => {
     }
   });
 
+  it('refuse every admin route of the OpenAPI document without the token or with a wrong one', async () => {
+    const r = await startProjectionist({
+      env: testEnv(await useTestDatabase(), undefined, { PROJECTIONIST_ADMIN_TOKEN: token }),
+      http: true,
+      workers: false,
+    });
+    try {
+      const doc = (await r.app!.inject({ method: 'GET', url: '/docs/openapi.json' })).json<{
+        paths: Record<string, Record<string, { security?: unknown[] }>>;
+      }>();
+      const routes = Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/admin/'))
+        .flatMap(([path, methods]) =>
+          Object.entries(methods).map(([method, operation]) => ({
+            method: method.toUpperCase() as 'GET' | 'POST',
+            url: path.replace('{name}', 'customer-directory').replace('{version}', '1'),
+            operation,
+          })),
+        );
+      // every verb, parked events, dead letters, staging, the audit log and the live feed
+      expect(routes.length).toBeGreaterThanOrEqual(17);
+      for (const { method, url, operation } of routes) {
+        expect(operation.security, url).toEqual([{ admin: [] }]);
+        for (const headers of [{}, { authorization: `Bearer ${token}x` }, { authorization: token }]) {
+          const res = await r.app!.inject({ method, url, headers });
+          expect(res.statusCode, `${method} ${url}`).toBe(401);
+          expect(res.json(), `${method} ${url}`).toMatchObject({ code: 'PRJ_UNAUTHORIZED' });
+        }
+      }
+    } finally {
+      await r.stop();
+    }
+  });
+
   it('are all refused when no token is configured', async () => {
     const r = await startProjectionist({ env: testEnv(await useTestDatabase()), http: true, workers: false });
     try {

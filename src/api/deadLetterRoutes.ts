@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  listDeadLetters,
+  redriveDeadLetters,
+  type CommandCatalog,
+  type DeadLetter,
+} from '../commands/index.ts';
+import type { Appender, LogClient } from '../log/index.ts';
+import { admin } from './adminSchemas.ts';
+
+export type DeadLetterRoutesOptions = { client: LogClient; catalog: CommandCatalog; appender: Appender };
+
+/** A dead letter as operators see it: its offset, reason and verdict, never the record itself. */
+const summaryOf = (letter: DeadLetter): DeadLetter => ({
+  offset: letter.offset,
+  reason: letter.reason,
+  at: letter.at,
+  source: letter.source,
+  commandId: letter.commandId,
+  type: letter.type,
+  version: letter.version,
+  now: letter.now,
+});
+
+/**
+ * Dead letters, as `projectionist dead-letters list|redrive` (the same functions): each judged
+ * again by the current contracts; redrive sends back onto the commands topic those they accept
+ * (every one, or those at `offsets`), safe to repeat.
+ */
+export const deadLetterRoutes: FastifyPluginAsyncZod<DeadLetterRoutesOptions> = async (app, options) => {
+  const { client, catalog, appender } = options;
+  app.get(
+    '/admin/dead-letters',
+    { schema: { ...admin, summary: 'Every dead letter, judged again' } },
+    async () => ({
+      deadLetters: (await listDeadLetters({ client, catalog })).map(summaryOf),
+    }),
+  );
+  app.post(
+    '/admin/dead-letters/redrive',
+    {
+      schema: {
+        ...admin,
+        summary: 'Send the dead letters the current contracts accept back to the commands topic',
+        body: z
+          .object({
+            offsets: z
+              .array(z.string().regex(/^\d{1,19}$/, 'expected an offset'))
+              .min(1)
+              .max(10_000)
+              .optional(),
+          })
+          .strict()
+          .nullish(),
+      },
+    },
+    async (request) => {
+      const offsets = request.body?.offsets;
+      const result = await redriveDeadLetters({ client, catalog, appender, ...(offsets ? { offsets } : {}) });
+      return { redriven: result.redriven.map(summaryOf), skipped: result.skipped.map(summaryOf) };
+    },
+  );
+};

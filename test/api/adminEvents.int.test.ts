@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Running } from '../../src/main.ts';
+import { appendAll } from '../projections/support/appendAll.ts';
+import { customerEvents } from '../rebuild/support/customerEvents.ts';
+import { openEventStream } from './support/eventStream.ts';
+import { startOperated } from './support/startOperated.ts';
+import { highWatermarks, offsetDistance } from '../../src/log/index.ts';
+
+const token = 'admin-token-for-event-tests-0123456789';
+const auth = { authorization: `Bearer ${token}` };
+const name = 'customer-directory';
+const count = 100_000;
+
+type Progress = {
+  name: string;
+  version: number;
+  applied: string;
+  target: string;
+  rate: number;
+  etaMs: number | null;
+  partitions: { partition: number; position: string; target: string | null; remaining: string | null }[];
+};
+type Lag = {
+  versions: {
+    name: string;
+    version: number;
+    lag: string;
+    partitions: { partition: number; lag: string }[];
+  }[];
+};
+
+describe('GET /admin/events', () => {
+  let r: Running;
+  let base: string;
+  // One Projectionist per test, started and stopped around it (the leak check counts its connections).
+  beforeEach(async () => {
+    ({ running: r, base } = await startOperated({ token, maxEvents: 1_000 }));
+  });
+  afterEach(async () => {
+    await r.stop();
+  });
+
+  it('refuses a client without the token, or with a wrong one', async () => {
+    const anonymous = await r.app!.inject({ method: 'GET', url: '/admin/events' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json<{ code: string }>().code).toBe('PRJ_UNAUTHORIZED');
+    const wrong = await r.app!.inject({
+      method: 'GET',
+      url: '/admin/events',
+      headers: { authorization: `Bearer ${token}x` },
+    });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('streams the progress of a real rebuild, its state changes and its cutover, from the engine', async () => {
+    await appendAll(r.log, customerEvents({ count, customers: 5_000, seed: 5 }));
+    const total = offsetDistance(
+      new Map(),
+      await highWatermarks({ client: r.log, topic: r.log.topics.events }),
+    );
+    const stream = await openEventStream(`${base}/admin/events`, auth);
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const hello = await stream.waitFor<{ source: string }>('hello');
+      expect(hello.data.source).toBe('engine');
+
+      const asked = await r.app!.inject({
+        method: 'POST',
+        url: `/admin/projections/${name}/versions/1/rebuild`,
+        headers: auth,
+      });
+      expect(asked.statusCode).toBe(200);
+      const isV1 = (e: { name: string; version: number }) => e.name === name && e.version === 1;
+      await stream.waitFor('rebuild:started', isV1);
+      await stream.waitFor('rebuild:built', isV1);
+      await stream.waitFor<{ to: number }>('cutover:done', (e) => e.to === 1);
+      await stream.waitFor<{ name: string; version: number; to: string }>(
+        'version:state',
+        (e) => isV1(e) && e.to === 'live',
+      );
+
+      // the build's last progress came before its end (none follows it)
+      const builtAt = stream.received.items.findIndex((e) => 'event' in e && e.event === 'rebuild:built');
+      const lastProgressAt = stream.received.items.findLastIndex(
+        (e) => 'event' in e && e.event === 'rebuild:progress',
+      );
+      expect(lastProgressAt).toBeLessThan(builtAt);
+      const progress = stream.events<Progress>('rebuild:progress').filter(isV1);
+      // seen moving: many steps, each further than the one before, up to the target
+      expect(progress.length).toBeGreaterThanOrEqual(5);
+      const applied = progress.map((p) => BigInt(p.applied));
+      for (let i = 1; i < applied.length; i++) expect(applied[i]! >= applied[i - 1]!).toBe(true);
+      expect(applied[0]! < applied.at(-1)!).toBe(true);
+      const last = progress.at(-1)!;
+      expect(last.target).toBe(total.toString());
+      expect(last.applied).toBe(total.toString());
+      expect(last.partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
+      expect(last.partitions.reduce((a, p) => a + BigInt(p.target ?? '0'), 0n)).toBe(total);
+      expect(progress.some((p) => p.rate > 0 && p.etaMs !== null)).toBe(true);
+
+      // lag snapshots cover every version, per partition; v1 reaches 0 once caught up
+      const lag = await stream.waitFor<Lag>('lag', (l) => l.versions.some((v) => isV1(v) && v.lag === '0'));
+      const v1 = lag.data.versions.find(isV1)!;
+      expect(v1.partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
+      const v2 = lag.data.versions.find((v) => v.name === name && v.version === 2)!;
+      expect(BigInt(v2.lag)).toBe(total);
+    } finally {
+      await stream.close();
+    }
+  });
+});
