@@ -11,6 +11,7 @@ import type { Logger } from '../logger/index.ts';
 import { commandRoutes, type CommandRoutesOptions } from './commandRoutes.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
 import { adminRoutes, type AdminRoutesOptions } from './adminRoutes.ts';
+import { dashboardRoutes } from './dashboard/dashboardRoutes.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { metricsRoutes, timeRequests } from './metricsRoutes.ts';
 import { projectionRoutes, type ProjectionRoutesOptions } from './projectionRoutes.ts';
@@ -84,6 +85,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   await app.register(commandRoutes, options.commands);
   await app.register(projectionRoutes, options.projections);
   await app.register(adminRoutes, options.admin);
+  await app.register(dashboardRoutes);
   await app.register(metricsRoutes, {
     metrics: options.metrics,
     pool: options.projections.pool,
