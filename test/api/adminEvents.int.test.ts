@@ -1,5 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Running } from '../../src/main.ts';
+import { startProjectionist, type Running } from '../../src/main.ts';
+import { testEnv } from '../harness/testEnv.ts';
+import { useTestDatabase } from '../harness/testServices.ts';
 import { appendAll } from '../projections/support/appendAll.ts';
 import { customerEvents } from '../rebuild/support/customerEvents.ts';
 import { openEventStream } from './support/eventStream.ts';
@@ -107,6 +110,56 @@ describe('GET /admin/events', () => {
       expect(BigInt(v2.lag)).toBe(total);
     } finally {
       await stream.close();
+    }
+  });
+});
+
+describe('GET /admin/events in a process that runs no engine', () => {
+  it('reports progress, state changes and cutovers made by another process, from the registry', async () => {
+    const env = testEnv(await useTestDatabase(), undefined, {
+      PROJECTIONIST_ADMIN_TOKEN: token,
+      PROJECTIONIST_AUTO_REBUILD: 'false',
+      PROJECTIONIST_HTTP_PORT: '0',
+    });
+    // an API-only instance, and an engine instance without HTTP, on one database and one log
+    const api = await startProjectionist({ env, workers: false });
+    const engine = await startProjectionist({
+      env,
+      engine: true,
+      engineOptions: { pollMs: 200, limits: { maxEvents: 1_000 } },
+      workers: false,
+      http: false,
+      reactors: [],
+    });
+    try {
+      await appendAll(engine.log, customerEvents({ count: 100_000, customers: 5_000, seed: 6 }));
+      const port = (api.app!.server.address() as AddressInfo).port;
+      const stream = await openEventStream(`http://127.0.0.1:${port}/admin/events`, auth);
+      try {
+        expect((await stream.waitFor<{ source: string }>('hello')).data.source).toBe('registry');
+        // the registry poll primes itself first: what changes after that is reported
+        await stream.waitFor('lag');
+        const asked = await api.app!.inject({
+          method: 'POST',
+          url: `/admin/projections/${name}/versions/1/rebuild`,
+          headers: auth,
+        });
+        expect(asked.statusCode).toBe(200);
+        const isV1 = (e: { name: string; version: number }) => e.name === name && e.version === 1;
+        await stream.waitFor<{ to: number; actor: string }>('cutover:done', (e) => e.to === 1, 90_000);
+        await stream.waitFor<{ name: string; version: number; to: string }>(
+          'version:state',
+          (e) => isV1(e) && e.to === 'live',
+        );
+        const progress = stream.events<Progress>('rebuild:progress').filter(isV1);
+        expect(progress.length).toBeGreaterThanOrEqual(1);
+        expect(BigInt(progress.at(-1)!.target)).toBeGreaterThan(0n);
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      await engine.stop();
+      await api.stop();
     }
   });
 });
