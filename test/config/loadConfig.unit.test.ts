@@ -73,6 +73,11 @@ describe('loadConfig', () => {
     expect(refusal({ PROJECTIONIST_DATABASE_CONNECT_TIMEOUT_MS: '0' }).message).toContain(
       'PROJECTIONIST_DATABASE_CONNECT_TIMEOUT_MS',
     );
+    // A drain deadline too short to drain anything, or not a number, stops the start naming it.
+    for (const bad of ['50', 'soon', '-1'])
+      expect(refusal({ PROJECTIONIST_SHUTDOWN_TIMEOUT_MS: bad }).message, bad).toContain(
+        `PROJECTIONIST_SHUTDOWN_TIMEOUT_MS: `,
+      );
   });
 
   it('never prints a secret it refuses', () => {
