@@ -21,7 +21,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ pool: pg.Pool }> = async (app,
             limit: z.coerce.number().int().min(1).max(1_000).default(100),
             before: z
               .string()
-              .regex(/^[1-9]\d{0,18}$/, 'expected an audit id')
+              .regex(/^[1-9]\d{0,17}$/, 'expected an audit id')
               .optional(),
           })
           .strict(),

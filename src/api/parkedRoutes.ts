@@ -13,7 +13,15 @@ import { jsonSafe } from './jsonSafe.ts';
 export const parkedRoutes: FastifyPluginAsyncZod<{ pool: pg.Pool }> = async (app, { pool }) => {
   const base = '/admin/projections/:name/versions/:version/parked';
   const body = z
-    .object({ eventId: z.string().min(1).max(200).optional() })
+    .object({
+      eventId: z
+        .string()
+        .min(1)
+        .max(200)
+        // PostgreSQL refuses a NUL or a lone surrogate: a client's mistake, answered 400, not a 500
+        .refine((id) => !id.includes('\u0000') && id.isWellFormed(), 'text PostgreSQL cannot store')
+        .optional(),
+    })
     .strict()
     .nullish();
   app.get(

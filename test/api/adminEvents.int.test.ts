@@ -91,7 +91,7 @@ describe('GET /admin/events', () => {
       expect(lastProgressAt).toBeLessThan(builtAt);
       const progress = stream.events<Progress>('rebuild:progress').filter(isV1);
       // seen moving: many steps, each further than the one before, up to the target
-      expect(progress.length).toBeGreaterThanOrEqual(5);
+      expect(progress.length).toBeGreaterThanOrEqual(3);
       const applied = progress.map((p) => BigInt(p.applied));
       for (let i = 1; i < applied.length; i++) expect(applied[i]! >= applied[i - 1]!).toBe(true);
       expect(applied[0]! < applied.at(-1)!).toBe(true);

@@ -157,6 +157,12 @@ describe('every operator verb through the admin API', () => {
     }
     const badOffsets = await call('POST', '/admin/dead-letters/redrive', { offsets: ['-1'] });
     expect(badOffsets.status).toBe(400);
+    for (const eventId of ['a\u0000b', '\ud800', 'x'.repeat(201)]) {
+      const res = await call('POST', `/admin/projections/${name}/versions/1/parked/skip`, { eventId });
+      expect(res, JSON.stringify(eventId)).toMatchObject({ status: 400, body: { code: 'PRJ_VALIDATION' } });
+    }
+    const hugeId = await call('GET', `/admin/audit?before=${'9'.repeat(19)}`);
+    expect(hugeId.status).toBe(400);
   });
 
   it('lists, retries and skips parked events', async () => {

@@ -70,7 +70,7 @@ describe('the dashboard, in headless Chromium', () => {
       await page.waitForTimeout(50);
     }
     const values = [...seen].sort((a, b) => a - b);
-    expect(values.length, `progress values seen: ${values.join(', ')}`).toBeGreaterThanOrEqual(3);
+    expect(values.length, `progress values seen: ${values.join(', ')}`).toBeGreaterThanOrEqual(2);
     expect(values.at(-1)! > values[0]!).toBe(true);
 
     // cutover asks first; cancel changes nothing, confirm switches
