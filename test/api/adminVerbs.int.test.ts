@@ -10,6 +10,7 @@ import { customerEvents } from '../rebuild/support/customerEvents.ts';
 import { commandEnvelope } from './support/commandEnvelope.ts';
 import { registerCustomer } from './support/registerCustomer.ts';
 import { startOperated } from './support/startOperated.ts';
+import { openEventStream } from './support/eventStream.ts';
 
 const token = 'admin-token-for-verb-tests-0123456789';
 const auth = { authorization: `Bearer ${token}` };
@@ -27,8 +28,9 @@ type VersionView = {
 describe('every operator verb through the admin API', () => {
   // One Projectionist per test, started and stopped around it (the leak check counts its connections).
   let r: Running;
+  let base: string;
   beforeEach(async () => {
-    ({ running: r } = await startOperated({
+    ({ running: r, base } = await startOperated({
       token,
       env: {
         PROJECTIONIST_STAGING_DATABASE_URL: await useTestDatabase(),
@@ -174,11 +176,13 @@ describe('every operator verb through the admin API', () => {
       streamId: 'cus-1',
       data: { address: { street: 'Main 1', postalCode: '1015 CJ', city: 'Paris', country: 'FR' } },
     });
+    const stream = await openEventStream(`${base}/admin/events`, auth);
+    await stream.waitFor('hello');
     await appendAll(r.log, [tooNew]);
-    const base = `/admin/projections/${name}/versions/1/parked`;
+    const parkedUrl = `/admin/projections/${name}/versions/1/parked`;
     const listed = await eventually(
       async () => {
-        const { body } = await call('GET', base);
+        const { body } = await call('GET', parkedUrl);
         const parked = body.parked as { eventId: string; kind: string; writtenVersion: number }[];
         return parked.length > 0 ? parked : undefined;
       },
@@ -189,13 +193,21 @@ describe('every operator verb through the admin API', () => {
       [tooNew.eventId, 'waiting', 99],
     ]);
 
-    const retried = await call('POST', `${base}/retry`, { eventId: tooNew.eventId });
+    // the live feed told of it too, without its data
+    const parkedEvent = await stream.waitFor<{ name: string; events: Record<string, unknown>[] }>(
+      'version:parked',
+      (e) => e.events.some((p) => p.eventId === tooNew.eventId),
+    );
+    await stream.close();
+    expect(parkedEvent.data.name).toBe(name);
+    expect(Object.keys(parkedEvent.data.events[0] ?? {})).not.toContain('envelope');
+    const retried = await call('POST', `${parkedUrl}/retry`, { eventId: tooNew.eventId });
     expect(retried).toMatchObject({ status: 200, body: { requested: 1 } });
-    const missing = await call('POST', `${base}/skip`, { eventId: 'no-such-event' });
+    const missing = await call('POST', `${parkedUrl}/skip`, { eventId: 'no-such-event' });
     expect(missing).toMatchObject({ status: 404, body: { code: 'PRJ_NOT_FOUND' } });
-    const skipped = await call('POST', `${base}/skip`, { eventId: tooNew.eventId });
+    const skipped = await call('POST', `${parkedUrl}/skip`, { eventId: tooNew.eventId });
     expect(skipped).toMatchObject({ status: 200, body: { skipped: [tooNew.eventId] } });
-    expect((await call('GET', base)).body.parked).toEqual([]);
+    expect((await call('GET', parkedUrl)).body.parked).toEqual([]);
   });
 
   it('lists dead letters and redrives the ones the contracts accept', async () => {
@@ -235,6 +247,8 @@ describe('every operator verb through the admin API', () => {
 
   it('refreshes staging in the background, one refresh at a time', async () => {
     await buildFirst();
+    const stream = await openEventStream(`${base}/admin/events`, auth);
+    await stream.waitFor('hello');
     const started = await call('POST', '/admin/staging/refresh');
     expect(started).toMatchObject({ status: 202, body: { status: 'running' } });
     const again = await call('POST', '/admin/staging/refresh');
@@ -248,6 +262,10 @@ describe('every operator verb through the admin API', () => {
       'the staging refresh',
     );
     expect(done).toMatchObject({ status: 'done' });
+    // and the live feed told of its end
+    const ended = await stream.waitFor<{ status: string }>('staging:done');
+    await stream.close();
+    expect(ended.data.status).toBe('done');
     const projections = (done.result as { projections: { name: string; version: number }[] }).projections;
     expect(projections).toContainEqual(expect.objectContaining({ name, version: 1 }));
   });
