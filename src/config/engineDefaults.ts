@@ -23,8 +23,13 @@ export type EngineDefaults = {
     readonly retry: Backoff;
   };
   readonly batchLimits: {
-    /** Rows held in memory; reaching it flushes and empties the cache. */
+    /** Rows held in memory; reaching it flushes and evicts down to `keepShare` of it. */
     readonly maxRows: number;
+    /**
+     * The share of `maxRows` the cache bound keeps (the most recently written rows), 0 to < 1:
+     * a replay's hot rows (a customer's running totals) stay, rather than being loaded again.
+     */
+    readonly keepShare: number;
     /** Records read before a flush. */
     readonly maxEvents: number;
     /** Longest an applied event waits for its flush while the log is quiet, in ms. */
@@ -89,7 +94,7 @@ export const engineDefaults = {
     parkedRetryMs: 30_000,
   },
   reactor: { retry: { minMs: 200, maxMs: 30_000 } },
-  batchLimits: { maxRows: 50_000, maxEvents: 20_000, maxDelayMs: 100, copyThreshold: 1_000 },
+  batchLimits: { maxRows: 50_000, keepShare: 0.75, maxEvents: 20_000, maxDelayMs: 100, copyThreshold: 1_000 },
   replayMaxDelayMs: 1_000,
   rebuild: {
     registryPollMs: 1_000,

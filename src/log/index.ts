@@ -8,6 +8,7 @@ export { highWatermarks, earliestOffsets, findTruncation, assertCompleteLog } fr
 export { Appender, TransactionalAppender, type LogTransaction } from './Appender.ts';
 export { readLog, type LogBatch, type LogRecord } from './readLog.ts';
 export { partitionFor } from './partitionFor.ts';
+export { recordType } from './toLogRecord.ts';
 export { partitionCount } from './partitionCount.ts';
 export { brokerSends, maxRecordBytes, recordBytes } from './brokerSends.ts';
 export {

@@ -1,27 +1,63 @@
 import type { KafkaMessage } from 'kafkajs';
+import { headerNames } from './codec.ts';
 import type { LogRecord } from './readLog.ts';
 
-/**
- * A kafkajs message as the engine's LogRecord: offsets as bigint, key and headers as strings.
- * It runs once per event in a replay, so it does little work per record. Header values are
- * Buffers (or arrays of them when repeated: the first is taken).
- */
-export const toLogRecord = (partition: number, m: KafkaMessage): LogRecord => {
-  const headers: Record<string, string> = {};
-  const raw = m.headers;
-  if (raw !== undefined)
-    for (const name in raw) {
-      const value = raw[name];
-      if (value === undefined) continue;
-      const first: unknown = Array.isArray(value) ? value[0] : value;
-      headers[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-    }
-  return {
-    partition,
-    offset: BigInt(m.offset),
-    key: m.key === null ? null : m.key.toString('utf8'),
-    value: m.value,
-    headers,
-    timestamp: m.timestamp,
-  };
+type RawHeaders = NonNullable<KafkaMessage['headers']>;
+
+/** A header's value as text: kafkajs gives Buffers (or arrays of them when repeated: the first is taken). */
+const headerText = (value: RawHeaders[string]): string | undefined => {
+  if (value === undefined) return undefined;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 };
+
+/**
+ * A kafkajs message as a LogRecord. It runs once per event in a replay, so the headers are
+ * decoded when first asked for (most readers ask only for the type, which `typeHeader` decodes
+ * alone), not up front.
+ */
+class KafkaRecord implements LogRecord {
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly timestamp: string;
+  readonly #raw: RawHeaders | undefined;
+  #headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(partition: number, m: KafkaMessage) {
+    this.partition = partition;
+    this.offset = BigInt(m.offset);
+    this.key = m.key === null ? null : m.key.toString('utf8');
+    this.value = m.value;
+    this.timestamp = m.timestamp;
+    this.#raw = m.headers;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (this.#headers !== undefined) return this.#headers;
+    const headers: Record<string, string> = {};
+    const raw = this.#raw;
+    if (raw !== undefined)
+      for (const name in raw) {
+        const text = headerText(raw[name]);
+        if (text !== undefined) headers[name] = text;
+      }
+    this.#headers = headers;
+    return headers;
+  }
+
+  /** The pj-type header alone. */
+  get typeHeader(): string | undefined {
+    return this.#headers !== undefined
+      ? this.#headers[headerNames.type]
+      : headerText(this.#raw?.[headerNames.type]);
+  }
+}
+
+/** A kafkajs message as the engine's LogRecord: offsets as bigint, key and headers as strings. */
+export const toLogRecord = (partition: number, m: KafkaMessage): LogRecord => new KafkaRecord(partition, m);
+
+/** A record's pj-type header, decoding no other header when the record came from kafkajs. */
+export const recordType = (record: LogRecord): string | undefined =>
+  record instanceof KafkaRecord ? record.typeHeader : record.headers[headerNames.type];

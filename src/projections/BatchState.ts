@@ -60,6 +60,9 @@ export type BatchState = {
   changes(): { readonly tables: readonly TableChanges[]; readonly sql: readonly QueuedSql[] };
   /** The changes are committed: rows become clean. After raw SQL, memory is dropped. */
   committed(): void;
-  /** Drops every row from memory (the cache bound); must follow a commit. */
-  evict(): void;
+  /**
+   * Drops rows from memory (the cache bound), the least recently written first, until `keep`
+   * (default 0) are left; must follow a commit.
+   */
+  evict(keep?: number): void;
 };

@@ -196,9 +196,9 @@ export class FlushPipeline {
     if (pending !== undefined) await pending;
   }
 
-  /** Drops every row from memory (the cache bound); loads then wait for the flush in flight. */
-  evict(): void {
-    this.#state.evict();
+  /** Drops rows from memory down to `keep` (the cache bound); loads then wait for the flush in flight. */
+  evict(keep?: number): void {
+    this.#state.evict(keep);
     if (this.#writing !== undefined) this.#loadsWait = true;
   }
 

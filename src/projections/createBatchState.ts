@@ -65,6 +65,8 @@ export const createBatchState = (options: {
       before: before && { row: before.row, persisted: before.persisted, dirty: before.dirty },
     });
     if (before === undefined) size++;
+    // A row written again moves to the end: eviction drops from the front, the least recently written.
+    else state.entries.delete(text);
     state.entries.set(text, entry);
   };
   const entryFor = (state: TableState, text: string, key: Row): Entry | undefined => {
@@ -221,17 +223,28 @@ export const createBatchState = (options: {
         size = 0;
       }
     },
-    evict: () => {
+    evict: (keep = 0) => {
       for (const state of tables.values())
         for (const entry of state.entries.values())
           if (entry.dirty)
             throw new ProjectionistError('PRJ_INTERNAL', 'evicting rows that were never flushed');
       journal.length = 0;
+      // Each table keeps its share of `keep`, its most recently written rows.
+      const share = size === 0 ? 0 : Math.max(0, keep) / size;
       for (const state of tables.values()) {
+        let drop = state.entries.size - Math.floor(state.entries.size * share);
+        if (drop <= 0) continue;
         if (state.flushed) state.complete = false;
-        state.entries.clear();
+        size -= drop;
+        if (drop === state.entries.size) {
+          state.entries.clear();
+          continue;
+        }
+        for (const text of state.entries.keys()) {
+          if (drop-- <= 0) break;
+          state.entries.delete(text);
+        }
       }
-      size = 0;
     },
   };
 };

@@ -1,4 +1,4 @@
-import { decodeEnvelope, headerNames, type Envelope, type LogRecord } from '../log/index.ts';
+import { decodeEnvelope, recordType, type Envelope, type LogRecord } from '../log/index.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { ProjectionEvent } from '../definitions/index.ts';
 
@@ -21,7 +21,7 @@ export const decodeRecord = (options: {
   decode: EventDecoder;
 }): RecordOutcome => {
   const { record, types, decode } = options;
-  const headerType = record.headers[headerNames.type];
+  const headerType = recordType(record);
   if (headerType !== undefined && !types.has(headerType)) return { kind: 'ignored' };
   let envelope;
   try {

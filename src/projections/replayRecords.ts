@@ -43,6 +43,7 @@ export const replayRecords = async (options: {
     sink: options.sink,
     limits: {
       maxRows: Infinity,
+      keepShare: 0,
       maxEvents: Infinity,
       maxDelayMs: never,
       copyThreshold: options.copyThreshold,

@@ -20,8 +20,10 @@ export type { BatchChanges, BatchSink } from './BatchSink.ts';
 export type { Parking } from './Parking.ts';
 
 export type BatchLimits = {
-  /** Rows held in memory; reaching it flushes and empties the cache. Default 50,000 rows. */
+  /** Rows held in memory; reaching it flushes and evicts down to `keepShare` of it. Default 50,000 rows. */
   readonly maxRows: number;
+  /** The share of `maxRows` an eviction keeps, the most recently written rows. Default 0.75. */
+  readonly keepShare: number;
   /** Records read before a flush. Default 20,000 records. */
   readonly maxEvents: number;
   /** Longest an applied event waits for its flush while the log is quiet. Default 100 ms. */
@@ -70,6 +72,8 @@ export const runBatches = async (options: {
   const pipeline = new FlushPipeline({ definition, state, sink: options.sink, emitter, positions, parking });
   const context: ChunkContext = { definition, state, pipeline, parking, positions };
   const counts = pipeline.counts;
+  /** Rows the cache bound keeps when it evicts. */
+  const keep = Math.floor(limits.maxRows * Math.min(Math.max(limits.keepShare, 0), 0.99));
   /** When the event loop last had a turn (see processBatch). */
   let lastYield = performance.now();
 
@@ -128,7 +132,7 @@ export const runBatches = async (options: {
       ) {
         // The cache bound: apply and flush what came before this record, then start over empty.
         await flushBefore(batch, record, chunk, plan);
-        pipeline.evict();
+        pipeline.evict(keep);
         planned = 0;
         mine = new Map();
         planning = planKeys(context, pending, mine);
@@ -149,7 +153,7 @@ export const runBatches = async (options: {
     positions.set(batch.partition, batch.next);
     if (counts.records >= limits.maxEvents || state.size() >= limits.maxRows) {
       await pipeline.flush();
-      if (state.size() >= limits.maxRows) pipeline.evict();
+      if (state.size() >= limits.maxRows) pipeline.evict(keep);
     }
     return undefined;
   };

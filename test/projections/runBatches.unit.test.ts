@@ -165,7 +165,12 @@ describe('runBatches', () => {
   it('flushes at the row bound with the checkpoint of exactly what was applied, then reloads', async () => {
     const memory = memorySink();
     const events = Array.from({ length: 25 }, (_, i) => inc(`k${i % 12}`));
-    await run({ batches: logBatches(events), sink: memory.sink, empty: true, limits: { maxRows: 5 } });
+    await run({
+      batches: logBatches(events),
+      sink: memory.sink,
+      empty: true,
+      limits: { maxRows: 5, keepShare: 0 },
+    });
     // every flush covers whole events: its checkpoint is the offset of the first one not applied
     const offsets = memory.flushes.map((f) => f.positions.get(0));
     expect(offsets).toEqual([5n, 10n, 15n, 20n, 25n]);
@@ -174,6 +179,30 @@ describe('runBatches', () => {
     expect(memory.loads.length).toBeGreaterThan(0);
     expect(memory.rows.size).toBe(12);
     expect([...memory.rows.values()].reduce((sum, r) => sum + (r.n as bigint), 0n)).toBe(25n);
+  });
+
+  it('keeps the most recently written rows when the row bound evicts, so a hot row is not loaded again', async () => {
+    // One hot counter written by every other event, among cold ones written once each.
+    const events = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? inc('hot') : inc(`cold${i}`)));
+    const loadedKeys = async (keepShare: number) => {
+      const memory = memorySink();
+      await run({
+        batches: logBatches(events, { size: 4 }),
+        sink: memory.sink,
+        empty: true,
+        limits: { maxRows: 6, keepShare },
+      });
+      return {
+        keys: memory.loads.reduce((n, l) => n + l.keys, 0),
+        rows: [...memory.rows.values()].map((r) => [r.id, r.n]),
+      };
+    };
+    const all = await loadedKeys(0);
+    const kept = await loadedKeys(0.5);
+    // Same rows either way; evicting everything loads the hot row again after each eviction.
+    expect(kept.rows).toEqual(all.rows);
+    expect(kept.rows.find(([id]) => id === 'hot')).toEqual(['hot', 20n]);
+    expect(kept.keys).toBeLessThan(all.keys);
   });
 
   it('writes a row deleted after its creation in the same batch not at all', async () => {
