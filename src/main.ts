@@ -55,6 +55,8 @@ export type StartOptions = {
   http?: boolean | 'listen';
   /** The engine's batch limits and registry poll (tests shorten them); default the engine's. */
   engineOptions?: Pick<RebuildEngineOptions, 'limits' | 'pollMs'>;
+  /** The admin live feed's timing, in ms (tests shorten them); default 250 / 2,000 / 15,000. */
+  adminFeed?: { throttleMs?: number; pollMs?: number; heartbeatMs?: number };
   /**
    * Change nothing (the CLI's read-only verbs): create no topic, migrate nothing, and refuse a
    * database without the registry (PRJ_REGISTRY_MISSING). Use with `workers: false, http: false`.
@@ -223,6 +225,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
           appender,
           logger: scoped(logger, 'api'),
           stagingRefresh: stagingRefresh(config, { pool, log, logger }),
+          ...(options.adminFeed === undefined ? {} : { feed: options.adminFeed }),
         },
         metrics,
         readiness: async () => {

@@ -61,9 +61,10 @@ const partitionsOf = (positions: OffsetVector, target: OffsetVector | undefined)
  * this process (typed, never scraped from logs), a version's build progress (`rebuild:progress`,
  * at most one per `throttleMs` per version, the latest always sent), and while anyone listens,
  * every `pollMs` a `lag` snapshot of every version (lag and events per second, per partition
- * against the high watermarks). Without an engine in the process (`events` undefined) the
- * registry is polled instead: state changes and cutovers as the engine's watcher reports them,
- * and build progress as the building process wrote it. One per app; close() at shutdown.
+ * against the high watermarks). A build that no engine in this process reports (it runs in another
+ * instance) has its progress from the registry, as the building process wrote it. Without an
+ * engine in the process (`events` undefined) the registry's state changes and cutovers are
+ * reported too, as the engine's watcher sees them. One per app; close() at shutdown.
  */
 export const createAdminFeed = (options: {
   pool: pg.Pool;
@@ -130,8 +131,12 @@ export const createAdminFeed = (options: {
       publish(name, payload);
     }),
   );
+  // When this process's engine last reported a version's batch: a build it does not run (another
+  // instance holds its lease) has its progress read from the registry instead.
+  const engineBatchAt = new Map<string, number>();
   unsubscribe.push(
-    events.on('rebuild:batch', ({ name, version, applied, target, rate, etaMs, positions }) =>
+    events.on('rebuild:batch', ({ name, version, applied, target, rate, etaMs, positions }) => {
+      engineBatchAt.set(keyOf(name, version), performance.now());
       progress(name, version, {
         name,
         version,
@@ -140,11 +145,12 @@ export const createAdminFeed = (options: {
         rate,
         etaMs,
         partitions: partitionsOf(positions, targets.get(keyOf(name, version))),
-      }),
-    ),
+      });
+    }),
   );
 
-  // The poll: lag for everyone; without an engine, also the registry's changes and progress.
+  // The poll: lag for everyone; the progress of builds no engine here reports; without an engine,
+  // also the registry's changes.
   const watcher =
     source === 'registry' ? createRegistryWatcher({ pool, names: options.names, events }) : undefined;
   let primed = false;
@@ -163,7 +169,7 @@ export const createAdminFeed = (options: {
           ? null
           : Math.max(0, (Number(position - before.position) * 1000) / (at - before.at));
       if (
-        source === 'registry' &&
+        performance.now() - (engineBatchAt.get(key) ?? -Infinity) > 2 * pollMs &&
         row.state.status === 'building' &&
         row.targetTotal !== null &&
         before !== undefined &&

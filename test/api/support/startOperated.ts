@@ -12,6 +12,8 @@ export const startOperated = async (options: {
   token: string;
   maxEvents?: number;
   env?: Record<string, string>;
+  /** How often the live feed polls the registry. Default the feed's (2,000 ms). */
+  feedPollMs?: number;
 }): Promise<{ running: Running; base: string }> => {
   const running = await startProjectionist({
     env: testEnv(await useTestDatabase(), undefined, {
@@ -27,6 +29,7 @@ export const startOperated = async (options: {
     },
     workers: false,
     reactors: [],
+    ...(options.feedPollMs === undefined ? {} : { adminFeed: { pollMs: options.feedPollMs } }),
   });
   const port = (running.app!.server.address() as AddressInfo).port;
   return { running, base: `http://127.0.0.1:${port}` };
