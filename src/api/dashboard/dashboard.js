@@ -92,10 +92,12 @@ const verbsFor = (v) => {
   if (v.paused) verbs.push('resume');
   else verbs.push('pause');
   if (v.state.status === 'building' && !v.cancelled) verbs.push('cancel');
+  // A built version that serves no reads may be built again from an empty schema.
+  if (!v.active && v.state.status !== 'building') verbs.push('rebuild-from-scratch');
   if (!v.active) verbs.push('retire');
   return verbs;
 };
-const confirmed = new Set(['cutover', 'rollback', 'retire']);
+const confirmed = new Set(['cutover', 'rollback', 'retire', 'rebuild-from-scratch']);
 
 const progressCell = (name, v) => {
   const live = state.progress.get(keyOf(name, v.version));
@@ -137,7 +139,7 @@ const renderProjections = () => {
           'data-name': p.name,
           'data-version': v.version,
           class: confirmed.has(verb) ? 'danger' : undefined,
-          text: verb,
+          text: verb.replaceAll('-', ' '),
         }),
       );
       if (v.active && v.state.status === 'live')
@@ -461,14 +463,21 @@ const runVerb = async ({ verb, name, version }) => {
     cutover: `Cut reads of ${name} over to v${version}? Readers switch in one transaction.`,
     rollback: `Roll ${name} back to the version active before?`,
     retire: `Retire ${what}? Its schema and rows are dropped.`,
+    'rebuild-from-scratch': `Rebuild ${what} from scratch? Its rows and checkpoints are emptied first.`,
   };
   if (confirmed.has(verb) && !(await askConfirm(questions[verb]))) return;
   const path =
     verb === 'rollback'
       ? `/admin/projections/${name}/rollback`
-      : `/admin/projections/${name}/versions/${version}/${verb}`;
+      : verb === 'rebuild-from-scratch'
+        ? `/admin/projections/${name}/versions/${version}/rebuild`
+        : `/admin/projections/${name}/versions/${version}/${verb}`;
   try {
-    const result = await api('POST', path);
+    const result = await api(
+      'POST',
+      path,
+      verb === 'rebuild-from-scratch' ? { fromScratch: true } : undefined,
+    );
     if (verb === 'cutover' || verb === 'rollback')
       toast(`${name}: reads now served by v${result.to} (was v${result.from ?? '-'})`);
     else if (verb === 'verify')
