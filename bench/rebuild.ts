@@ -39,6 +39,8 @@ const summarize = (runs: readonly RebuildFigures[]) => {
     rss50: m((r) => rssAt(r, 0.5)),
     rss75: m((r) => rssAt(r, 0.75)),
     rss100: m((r) => rssAt(r, 1)),
+    loopP99: m((r) => r.loopDelay?.p99Ms ?? Number.NaN),
+    loopMax: m((r) => r.loopDelay?.maxMs ?? Number.NaN),
     skipped: Math.max(...runs.map((r) => r.skipped)),
   };
 };
@@ -54,6 +56,8 @@ const rows = [
   ['rss50', 'RSS at 50%', 'MiB', 0],
   ['rss75', 'RSS at 75%', 'MiB', 0],
   ['rss100', 'RSS at 100%', 'MiB', 0],
+  ['loopP99', 'event-loop delay p99 during the replay', 'ms', 1],
+  ['loopMax', 'event-loop delay max during the replay', 'ms', 1],
   ['skipped', 'events skipped (must be 0)', '', 0],
 ] as const;
 
@@ -110,7 +114,7 @@ export const rebuildBench: Bench = {
     return [
       `${events} events (${(log.produceMs / 1000).toFixed(1)} s to append with the idempotent Appender, acks=-1,`,
       'batches of 10,000), 6 partitions, one local broker; each replay in a fresh node process and a fresh',
-      'database (pool of 4), default batch limits (maxEvents 20,000, maxRows 50,000, replay maxDelayMs 1,000).',
+      'database (pool of 4), default batch limits (maxEvents 20,000, maxRows 50,000, keepShare 0.75, replay maxDelayMs 1,000).',
       `Figures are medians of ${runs} run${runs === 1 ? '' : 's'}; RSS sampled every 200 ms.`,
       ...(baseline === undefined
         ? []

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { chosenPartitionsAssigner } from './chosenPartitionsAssigner.ts';
 import { logClientInternals, type LogClient } from './LogClient.ts';
@@ -38,7 +39,7 @@ export type ReadLogOptions = {
    * starts), or 'forever' to tail until stopped. Default 'forever'.
    */
   readonly until?: OffsetVector | 'latest' | 'forever';
-  /** Bytes per fetch; larger for bulk replay. Default 10 MiB. */
+  /** Bytes per fetch (at least one whole record batch comes back). Default engineDefaults.log.fetchMaxBytes. */
   readonly maxBytes?: number;
   /** Batches fetched ahead of the caller before the consumer stops fetching. Default 2. */
   readonly prefetch?: number;
@@ -72,17 +73,15 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
   if (open.size === 0) return;
 
   const groupId = `${client.prefix}.reader.${randomUUID()}`;
+  const maxBytes = options.maxBytes ?? engineDefaults.log.fetchMaxBytes;
   const consumer: Consumer = logClientInternals(client).kafka.consumer({
     groupId,
     partitionAssigners: [chosenPartitionsAssigner(topic, [...open])],
     readUncommitted: false,
     sessionTimeout: 60_000,
     heartbeatInterval: 3_000,
-    maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
-    maxBytesPerPartition: Math.max(
-      1024 * 1024,
-      Math.floor((options.maxBytes ?? 10 * 1024 * 1024) / Math.max(1, open.size)),
-    ),
+    maxBytes,
+    maxBytesPerPartition: Math.max(1024 * 1024, Math.floor(maxBytes / Math.max(1, open.size))),
     maxWaitTimeInMs: 200,
     retry: { retries: 10 },
   });
