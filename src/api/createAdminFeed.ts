@@ -3,7 +3,7 @@ import { highWatermarks, type LogClient, type OffsetVector } from '../log/index.
 import type { Logger } from '../logger/index.ts';
 import { createEmitter, type Emitter } from '../projections/index.ts';
 import { readVersionRows, type VersionRow } from '../registry/index.ts';
-import { createRegistryWatcher, type RebuildEvents } from '../rebuild/index.ts';
+import { createRegistryWatcher, rebuildEventNames, type RebuildEvents } from '../rebuild/index.ts';
 import { jsonSafe } from './jsonSafe.ts';
 
 /** One server-sent event: its `event:` name and its JSON `data`. */
@@ -20,25 +20,7 @@ export type AdminFeed = {
 };
 
 /** The engine's events passed on as they are (JSON-safe); `rebuild:batch` becomes `rebuild:progress`. */
-const passedOn = [
-  'rebuild:started',
-  'rebuild:waiting',
-  'rebuild:built',
-  'rebuild:caught-up',
-  'rebuild:verified',
-  'rebuild:standby',
-  'rebuild:stopped',
-  'rebuild:failed',
-  'rebuild:error',
-  'cutover:done',
-  'cutover:refused',
-  'version:retired',
-  'version:state',
-  'version:parked',
-  'version:released',
-  'version:drift',
-  'engine:error',
-] as const satisfies readonly (keyof RebuildEvents)[];
+const passedOn = rebuildEventNames.filter((name) => name !== 'rebuild:batch' && name !== 'version:batch');
 
 const keyOf = (name: string, version: number) => `${name}\u0000${version}`;
 

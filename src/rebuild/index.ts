@@ -4,6 +4,7 @@
 // The engine (one per process).
 export { RebuildEngine, type RebuildEngineOptions, type CutoverPolicy } from './RebuildEngine.ts';
 export type { RebuildEvents } from './rebuildEvents.ts';
+export { rebuildEventNames } from './rebuildEventNames.ts';
 export { createRegistryWatcher } from './createRegistryWatcher.ts';
 
 // The operator's verbs: each works from any process, against the registry.
