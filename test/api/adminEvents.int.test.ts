@@ -90,6 +90,12 @@ describe('GET /admin/events', () => {
       );
       expect(lastProgressAt).toBeLessThan(builtAt);
       const progress = stream.events<Progress>('rebuild:progress').filter(isV1);
+      // at most 4 a second per version (the last one, sent at the build's end, may come sooner)
+      const readAt = stream.received.items.flatMap((e) =>
+        'event' in e && e.event === 'rebuild:progress' && isV1(e.data as Progress) ? [e.at] : [],
+      );
+      for (let i = 1; i < readAt.length - 1; i++)
+        expect(readAt[i]! - readAt[i - 1]!, `progress ${i}`).toBeGreaterThan(150);
       // seen moving: many steps, each further than the one before, up to the target
       expect(progress.length).toBeGreaterThanOrEqual(3);
       const applied = progress.map((p) => BigInt(p.applied));

@@ -1,7 +1,11 @@
 import { waitableList } from '../../harness/waitableList.ts';
 
-/** One server-sent event as a client reads it; `comment` holds a comment line (a heartbeat). */
-export type StreamEvent = { readonly event: string; readonly data: unknown } | { readonly comment: string };
+/**
+ * One server-sent event as a client reads it, with when it was read (performance.now());
+ * `comment` holds a comment line (a heartbeat).
+ */
+export type StreamEvent =
+  { readonly event: string; readonly data: unknown; readonly at: number } | { readonly comment: string };
 
 /**
  * Reads a text/event-stream with fetch (as the dashboard does, with a bearer header) into a
@@ -35,7 +39,8 @@ export const openEventStream = async (url: string, headers: Record<string, strin
             else if (line.startsWith('event: ')) event = line.slice('event: '.length);
             else if (line.startsWith('data: ')) data.push(line.slice('data: '.length));
           }
-          if (data.length > 0) received.push({ event, data: JSON.parse(data.join('\n')) as unknown });
+          if (data.length > 0)
+            received.push({ event, data: JSON.parse(data.join('\n')) as unknown, at: performance.now() });
         }
       }
     } catch {
