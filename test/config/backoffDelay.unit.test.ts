@@ -23,10 +23,13 @@ describe('engineDefaults', () => {
     expect(engineDefaults.reactor.retry).toEqual({ minMs: 200, maxMs: 30_000 });
     expect(engineDefaults.batchLimits).toEqual({
       maxRows: 50_000,
+      keepShare: 0.75,
       maxEvents: 20_000,
       maxDelayMs: 100,
       copyThreshold: 1_000,
     });
     expect(engineDefaults.log.sessionTimeoutMs).toBe(30_000);
+    // 512 KiB: a fetch decodes in one synchronous run (bench/RESULTS.md, the rebuild section).
+    expect(engineDefaults.log.fetchMaxBytes).toBe(512 * 1024);
   });
 });
