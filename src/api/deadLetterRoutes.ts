@@ -1,27 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  deadLetterSummary,
   listDeadLetters,
   redriveDeadLetters,
   type CommandCatalog,
-  type DeadLetter,
 } from '../commands/index.ts';
 import type { Appender, LogClient } from '../log/index.ts';
 import { admin } from './adminSchemas.ts';
 
 export type DeadLetterRoutesOptions = { client: LogClient; catalog: CommandCatalog; appender: Appender };
-
-/** A dead letter as operators see it: its offset, reason and verdict, never the record itself. */
-const summaryOf = (letter: DeadLetter): DeadLetter => ({
-  offset: letter.offset,
-  reason: letter.reason,
-  at: letter.at,
-  source: letter.source,
-  commandId: letter.commandId,
-  type: letter.type,
-  version: letter.version,
-  now: letter.now,
-});
 
 /**
  * Dead letters, as `projectionist dead-letters list|redrive` (the same functions): each judged
@@ -34,7 +22,7 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<DeadLetterRoutesOptions> = 
     '/admin/dead-letters',
     { schema: { ...admin, summary: 'Every dead letter, judged again' } },
     async () => ({
-      deadLetters: (await listDeadLetters({ client, catalog })).map(summaryOf),
+      deadLetters: (await listDeadLetters({ client, catalog })).map(deadLetterSummary),
     }),
   );
   app.post(
@@ -58,7 +46,10 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<DeadLetterRoutesOptions> = 
     async (request) => {
       const offsets = request.body?.offsets;
       const result = await redriveDeadLetters({ client, catalog, appender, ...(offsets ? { offsets } : {}) });
-      return { redriven: result.redriven.map(summaryOf), skipped: result.skipped.map(summaryOf) };
+      return {
+        redriven: result.redriven.map(deadLetterSummary),
+        skipped: result.skipped.map(deadLetterSummary),
+      };
     },
   );
 };

@@ -1,4 +1,9 @@
-import { listDeadLetters, redriveDeadLetters, type DeadLetter } from '../commands/index.ts';
+import {
+  deadLetterSummary,
+  listDeadLetters,
+  redriveDeadLetters,
+  type DeadLetter,
+} from '../commands/index.ts';
 import { Appender } from '../log/index.ts';
 import type { Running } from '../main.ts';
 import { exitCodes } from './exitCodes.ts';
@@ -30,9 +35,7 @@ export const runDeadLetters = async (options: {
   const { running, print } = options;
   const client = running.log;
   if (options.sub === 'list') {
-    const letters = (await listDeadLetters({ client, catalog: running.catalog })).map(
-      ({ value: _v, key: _k, ...d }) => d,
-    );
+    const letters = (await listDeadLetters({ client, catalog: running.catalog })).map(deadLetterSummary);
     print(options.json ? JSON.stringify(letters) : letters.length === 0 ? 'no dead letters' : table(letters));
     return exitCodes.ok;
   }
@@ -45,7 +48,13 @@ export const runDeadLetters = async (options: {
         appender,
         ...(options.offsets ? { offsets: options.offsets } : {}),
       });
-      if (options.json) print(JSON.stringify(result));
+      if (options.json)
+        print(
+          JSON.stringify({
+            redriven: result.redriven.map(deadLetterSummary),
+            skipped: result.skipped.map(deadLetterSummary),
+          }),
+        );
       else {
         print(
           `re-driven ${result.redriven.length} dead letter(s) onto ${client.topics.commands}; ${result.skipped.length} still unreadable`,

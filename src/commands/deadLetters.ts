@@ -14,6 +14,18 @@ export type DeadLetter = {
   readonly now: { readonly status: 'accepted' } | { readonly status: 'unreadable'; readonly reason: string };
 };
 
+/** A dead letter as operators see it: its offset, reason and verdict, never the record itself. */
+export const deadLetterSummary = (letter: DeadLetter): DeadLetter => ({
+  offset: letter.offset,
+  reason: letter.reason,
+  at: letter.at,
+  source: letter.source,
+  commandId: letter.commandId,
+  type: letter.type,
+  version: letter.version,
+  now: letter.now,
+});
+
 /** Every dead letter, each judged again through the current contracts and upcasters. */
 export const listDeadLetters = async (options: {
   client: LogClient;

@@ -11,4 +11,4 @@ export { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
 export { deadLetterHeaders, deadLetterRecord } from './deadLetterRecord.ts';
 export { createSliceWork, type SliceMemory } from './decideSlice.ts';
 export { parseCommandRecord } from './parseCommandRecord.ts';
-export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './deadLetters.ts';
+export { deadLetterSummary, listDeadLetters, redriveDeadLetters, type DeadLetter } from './deadLetters.ts';
