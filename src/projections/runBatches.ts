@@ -72,8 +72,9 @@ export const runBatches = async (options: {
   const pipeline = new FlushPipeline({ definition, state, sink: options.sink, emitter, positions, parking });
   const context: ChunkContext = { definition, state, pipeline, parking, positions };
   const counts = pipeline.counts;
-  /** Rows the cache bound keeps when it evicts. */
-  const keep = Math.floor(limits.maxRows * Math.min(Math.max(limits.keepShare, 0), 0.99));
+  /** Rows the cache bound keeps when it evicts (none for a share that is not a number in [0, 1)). */
+  const share = Number.isFinite(limits.keepShare) ? Math.min(Math.max(limits.keepShare, 0), 0.99) : 0;
+  const keep = share === 0 ? 0 : Math.floor(limits.maxRows * share);
   /** When the event loop last had a turn (see processBatch). */
   let lastYield = performance.now();
 
@@ -130,7 +131,7 @@ export const runBatches = async (options: {
         state.size() + planned + planning.added > limits.maxRows &&
         (chunk.length > 0 || state.size() > 0)
       ) {
-        // The cache bound: apply and flush what came before this record, then start over empty.
+        // The cache bound: apply and flush what came before this record, then evict down to `keep`.
         await flushBefore(batch, record, chunk, plan);
         pipeline.evict(keep);
         planned = 0;
