@@ -69,6 +69,9 @@ export const createAdminFeed = (options: {
 
   // Progress, throttled per version: the latest waits for its slot and replaces any older one.
   const throttled = new Map<string, { last: number; timer?: NodeJS.Timeout; pending?: unknown }>();
+  // Stamped when it is sent: a client sees the pace the throttle keeps, however late it reads.
+  const publishProgress = (data: unknown) =>
+    publish('rebuild:progress', { ...(data as object), at: new Date() });
   const progress = (name: string, version: number, data: unknown) => {
     const key = keyOf(name, version);
     const slot = throttled.get(key) ?? { last: 0 };
@@ -76,14 +79,14 @@ export const createAdminFeed = (options: {
     const wait = slot.last + throttleMs - performance.now();
     if (wait <= 0) {
       slot.last = performance.now();
-      publish('rebuild:progress', data);
+      publishProgress(data);
       return;
     }
     slot.pending = data;
     slot.timer ??= setTimeout(() => {
       slot.timer = undefined;
       slot.last = performance.now();
-      publish('rebuild:progress', slot.pending);
+      publishProgress(slot.pending);
     }, wait);
   };
 
@@ -94,7 +97,7 @@ export const createAdminFeed = (options: {
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.last = performance.now();
-    publish('rebuild:progress', slot.pending);
+    publishProgress(slot.pending);
   };
 
   const source = options.events === undefined ? 'registry' : 'engine';

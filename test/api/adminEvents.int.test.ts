@@ -22,6 +22,7 @@ type Progress = {
   rate: number;
   etaMs: number | null;
   partitions: { partition: number; position: string; target: string | null; remaining: string | null }[];
+  at: string;
 };
 type Lag = {
   versions: {
@@ -90,12 +91,11 @@ describe('GET /admin/events', () => {
       );
       expect(lastProgressAt).toBeLessThan(builtAt);
       const progress = stream.events<Progress>('rebuild:progress').filter(isV1);
-      // at most 4 a second per version (the last one, sent at the build's end, may come sooner)
-      const readAt = stream.received.items.flatMap((e) =>
-        'event' in e && e.event === 'rebuild:progress' && isV1(e.data as Progress) ? [e.at] : [],
-      );
-      for (let i = 1; i < readAt.length - 1; i++)
-        expect(readAt[i]! - readAt[i - 1]!, `progress ${i}`).toBeGreaterThan(150);
+      // at most 4 a second per version (the last one, sent at the build's end, may come sooner),
+      // by the server's stamps: a client that was busy reads two at once (a loaded CI run did)
+      const madeAt = progress.map((p) => Date.parse(p.at));
+      for (let i = 1; i < madeAt.length - 1; i++)
+        expect(madeAt[i]! - madeAt[i - 1]!, `progress ${i}`).toBeGreaterThanOrEqual(240);
       // seen moving: many steps, each further than the one before, up to the target
       expect(progress.length).toBeGreaterThanOrEqual(3);
       const applied = progress.map((p) => BigInt(p.applied));
