@@ -5,6 +5,13 @@ import { defineProjectionOf } from '../../src/index.ts';
 const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
 /**
+ * v2's customers in v1's shape (id, full_name, email, city): the name joined again as v1 joins
+ * it, the city from the address. What must equal v1, and how a read of v1 is answered from v2.
+ */
+const customersAsV1 = `select c.id, btrim(c.first_name || ' ' || c.last_name) as full_name, c.email, a.city
+  from {customers} c left join {addresses} a on a.customer_id = c.id`;
+
+/**
  * v2 splits names, adds the email domain, phone and marketing consent, and moves addresses to
  * a table of their own with the country (customers abroad arrived with CustomerRegistered v3).
  */
@@ -97,5 +104,16 @@ export const customerDirectoryV2 = defineProjectionOf<Events>()({
       },
     },
   },
-  checks: [{ kind: 'same-count', name: 'every customer of v1 is here', table: 'customers' }],
+  checks: [
+    { kind: 'same-count', name: 'every customer of v1 is here', table: 'customers' },
+    {
+      kind: 'same-rows',
+      name: 'every customer reads as in v1 (name, email, city)',
+      sql: customersAsV1,
+      key: ['id'],
+      columns: ['full_name', 'email', 'city'],
+      against: { table: 'customers' },
+    },
+  ],
+  readAs: { customers: customersAsV1 },
 });

@@ -98,7 +98,29 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     },
     async (request) => jsonSafe(await runVerb(context(request), 'rollback', request.params)),
   );
-  for (const verb of ['verify', 'cutover', 'retire', 'pause', 'resume', 'cancel'] as const)
+  app.post(
+    '/admin/projections/:name/versions/:version/cutover',
+    {
+      schema: {
+        ...admin,
+        summary: verbSummaries.cutover,
+        params: versionParams,
+        // unverified: the operator's word that a version declaring no checks may take over (CLI --unverified).
+        body: z
+          .object({ unverified: z.boolean().default(false) })
+          .strict()
+          .nullish(),
+      },
+    },
+    async (request) =>
+      jsonSafe(
+        await runVerb(context(request), 'cutover', {
+          ...request.params,
+          unverified: request.body?.unverified ?? false,
+        }),
+      ),
+  );
+  for (const verb of ['verify', 'retire', 'pause', 'resume', 'cancel'] as const)
     app.post(
       `/admin/projections/:name/versions/:version/${verb}`,
       { schema: { ...admin, summary: verbSummaries[verb], params: versionParams } },

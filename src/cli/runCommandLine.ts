@@ -112,6 +112,7 @@ export const runCommandLine = async (
           name,
           version,
           fromScratch: flags['from-scratch'] === true,
+          unverified: flags.unverified === true,
           json,
           print,
         });

@@ -16,7 +16,10 @@ const describe: { [V in OperatorVerb]: (result: VerbResults[V], fromScratch: boo
   pause: (r) => `${r.name} v${r.version}: paused`,
   resume: (r) => `${r.name} v${r.version}: resumed`,
   cancel: (r) => `${r.name} v${r.version}: rebuild cancelled (its checkpoints are kept; rebuild resumes it)`,
-  verify: (r) => `${r.name} v${r.version}: checks ${r.passed ? 'passed' : 'FAILED'}\n${formatChecks(r)}`,
+  verify: (r) =>
+    r.outcome === 'unverified'
+      ? `${r.name} v${r.version}: unverified (it declares no checks; a cutover of it needs --unverified)`
+      : `${r.name} v${r.version}: checks ${r.passed ? 'passed' : 'FAILED'}\n${formatChecks(r)}`,
 };
 
 /**
@@ -30,6 +33,8 @@ export const runOperatorVerb = async (options: {
   name: string;
   version: number | undefined;
   fromScratch: boolean;
+  /** cutover --unverified: a version that declares no checks may take over. */
+  unverified?: boolean;
   json: boolean;
   print: (line: string) => void;
 }): Promise<number> => {
@@ -44,7 +49,12 @@ export const runOperatorVerb = async (options: {
     definitions,
     actor: `cli:${userInfo().username}`,
   };
-  const result = await runVerb(context, verb, { name, version, fromScratch: options.fromScratch });
+  const result = await runVerb(context, verb, {
+    name,
+    version,
+    fromScratch: options.fromScratch,
+    unverified: options.unverified ?? false,
+  });
   print(
     options.json
       ? JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))

@@ -1,12 +1,25 @@
 import type pg from 'pg';
 import type { LogClient } from '../log/index.ts';
 import type { ProjectionDefinition } from '../definitions/index.ts';
-import { rebuildStatus, type ProjectionReport } from '../rebuild/index.ts';
+import { rebuildStatus, type ProjectionReport, type VersionReport } from '../rebuild/index.ts';
 import { exitCodes } from './exitCodes.ts';
 import { formatTable } from './formatTable.ts';
 import { renderProgress } from './renderProgress.ts';
 
 const seconds = (ms: number | null) => (ms === null ? '-' : ms < 1000 ? '<1s' : `${Math.round(ms / 1000)}s`);
+
+/** What the version's checks said last, or that it declares none. */
+const checksNote = (v: VersionReport): string => {
+  if (v.verification === null)
+    return v.declaredChecks === 0 && !v.active ? 'unverified: declares no checks' : '';
+  const outcome = v.verification.outcome ?? (v.verification.passed ? 'passed' : 'failed');
+  if (outcome === 'unverified') return 'unverified: declares no checks';
+  const content = v.verification.results.filter((r) => r.content !== undefined);
+  const differing = content.reduce((n, r) => n + (r.content?.differingRows ?? 0), 0);
+  return outcome === 'passed'
+    ? `checks passed${content.length > 0 ? ` (${content.length} content)` : ''}`
+    : `checks FAILED${differing > 0 ? ` (${differing} rows differ)` : ''}`;
+};
 
 const render = (reports: readonly ProjectionReport[]): string =>
   formatTable(
@@ -26,12 +39,7 @@ const render = (reports: readonly ProjectionReport[]): string =>
         v.rate === null ? '-' : Math.round(v.rate).toLocaleString('en'),
         seconds(v.etaMs),
         v.lease === null ? '-' : `${v.lease.holder}${v.lease.held ? '' : ' (expired)'}`,
-        [
-          v.drift === null ? '' : 'code changed: bump the version',
-          v.verification === null ? '' : v.verification.passed ? 'checks passed' : 'checks FAILED',
-        ]
-          .filter(Boolean)
-          .join('; '),
+        [v.drift === null ? '' : 'code changed: bump the version', checksNote(v)].filter(Boolean).join('; '),
       ]),
     ),
   );

@@ -61,7 +61,13 @@ export const verbSpecs = [
   {
     words: 'cutover',
     args: onVersion,
-    flags: { json },
+    flags: {
+      json,
+      unverified: {
+        type: 'boolean',
+        text: 'cut over to a version that declares no checks (nothing compares it with the active one)',
+      },
+    },
     summary: 'switch reads to a caught-up, verified version (one transaction)',
   },
   {

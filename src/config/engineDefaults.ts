@@ -34,6 +34,7 @@ export type EngineDefaults = {
     readonly maxEvents: number;
     /** Longest an applied event waits for its flush while the log is quiet, in ms. */
     readonly maxDelayMs: number;
+    readonly flushWhenIdle: boolean;
     /** Rows of one table from which a flush uses COPY rather than one unnest() statement. */
     readonly copyThreshold: number;
   };
@@ -52,6 +53,20 @@ export type EngineDefaults = {
     readonly retireLockTimeoutMs: number;
     /** Window of the rate (and so the time left) of a build's progress, in ms. */
     readonly progressWindowMs: number;
+  };
+  readonly verification: {
+    /** Ranges (buckets of the key's hash) a same-rows check sums rows in; the differing ones are compared row by row. */
+    readonly keyRanges: number;
+    /** Differing keys a same-rows check (or a shadow read) names. */
+    readonly differingKeys: number;
+  };
+  readonly shadowReads: {
+    /** How long a shadow read tries for a snapshot where both versions stand at the same positions, in ms. */
+    readonly alignWaitMs: number;
+    /** How long the candidate version found for a projection is kept before the registry is read again, in ms. */
+    readonly candidateTtlMs: number;
+    /** Shadow reads of one process running at once; a sampled read past it is skipped and counted. */
+    readonly maxInFlight: number;
   };
   readonly cutover: {
     /** lock_timeout of each attempt to take a switch's locks, in ms. */
@@ -101,7 +116,14 @@ export const engineDefaults = {
     parkedRetryMs: 30_000,
   },
   reactor: { retry: { minMs: 200, maxMs: 30_000 } },
-  batchLimits: { maxRows: 50_000, keepShare: 0.75, maxEvents: 20_000, maxDelayMs: 100, copyThreshold: 1_000 },
+  batchLimits: {
+    maxRows: 50_000,
+    keepShare: 0.75,
+    maxEvents: 20_000,
+    maxDelayMs: 100,
+    flushWhenIdle: true,
+    copyThreshold: 1_000,
+  },
   replayMaxDelayMs: 1_000,
   rebuild: {
     registryPollMs: 1_000,
@@ -111,6 +133,8 @@ export const engineDefaults = {
     retireLockTimeoutMs: 5_000,
     progressWindowMs: 10_000,
   },
+  verification: { keyRanges: 1_024, differingKeys: 10 },
+  shadowReads: { alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 4 },
   cutover: { lockTimeoutMs: 100, maxWaitMs: 5_000 },
   commands: { catchUpTimeoutMs: 60_000, sendTimeoutMs: 10_000 },
   log: {

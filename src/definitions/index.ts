@@ -5,6 +5,8 @@ export { loadProjections } from './loadProjections.ts';
 export type {
   BatchStore,
   ProjectionCheck,
+  SameRowsCheck,
+  RowSource,
   ProjectionDefinition,
   ProjectionEvent,
   ProjectionHandler,

@@ -122,7 +122,45 @@ export type ProjectionCheck<Tables extends TablesSpec> =
       readonly name: string;
       /** A query that must answer no rows; `{table}` names this version's tables. */
       readonly sql: string;
-    };
+    }
+  | SameRowsCheck<Tables>;
+
+/**
+ * Where the rows of one side of a `same-rows` check come from: a table of that version (all its
+ * rows), or a query over its tables (`{table}` names them) that answers the key and compared
+ * columns, for a shape that changed (a split name joined again, a moved column joined back).
+ */
+export type RowSource = { readonly table: string } | { readonly sql: string };
+
+type SameRowsFields = {
+  readonly kind: 'same-rows';
+  readonly name: string;
+  /** The active version's side: its table of the same name (the default), another, or a query. */
+  readonly against?: RowSource;
+};
+
+/**
+ * Content verification: the rows of this version must equal the active version's, compared by
+ * key over `columns` (the key's included or not), with a checksum per key range and the first
+ * differing keys shown. Either side may be a table or a query (a mapping of the other's shape).
+ */
+export type SameRowsCheck<Tables extends TablesSpec> =
+  | {
+      [T in keyof Tables & string]: SameRowsFields & {
+        /** This version's table. */
+        readonly table: T;
+        /** The columns rows are matched by. Default: the table's primary key. */
+        readonly key?: readonly (keyof Tables[T]['columns'] & string)[];
+        /** The columns that must be equal. */
+        readonly columns: readonly (keyof Tables[T]['columns'] & string)[];
+      };
+    }[keyof Tables & string]
+  | (SameRowsFields & {
+      /** This version's side as a query over its tables (`{table}`), answering `key` and `columns`. */
+      readonly sql: string;
+      readonly key: readonly string[];
+      readonly columns: readonly string[];
+    });
 
 /**
  * What a version does with an event it cannot take (its handler throws, or PostgreSQL refuses a
@@ -144,6 +182,13 @@ export type ProjectionInput<Tables extends TablesSpec> = {
   readonly checks?: readonly ProjectionCheck<Tables>[];
   /** Default 'park'. Changing it changes no row: it is not part of the definition hash. */
   readonly onPoison?: PoisonPolicy;
+  /**
+   * How this version answers a read of the active version's table when its shape changed: per
+   * table of the version it replaces, a query over this version's tables (`{table}` names them)
+   * answering that table's columns. Shadow reads compare through it; a table of the same name
+   * with all the columns needs none. Changes no row: not part of the definition hash.
+   */
+  readonly readAs?: { readonly [previousTable: string]: string };
 };
 
 export type ColumnModel = { readonly name: string; readonly type: ColumnType; readonly nullable: boolean };

@@ -75,6 +75,74 @@ const checkHandlers = (handlers: unknown, problems: string[]): void => {
   }
 };
 
+const isNameList = (value: unknown): value is string[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every((v) => typeof v === 'string' && identifierPattern.test(v));
+
+/** A same-rows check: one source here (a table, or sql), a key and columns, and a valid `against`. */
+const checkSameRows = (
+  check: Record<string, unknown>,
+  tables: Record<string, unknown>,
+  at: string,
+  problems: string[],
+): void => {
+  const hasTable = check.table !== undefined;
+  const hasSql = check.sql !== undefined;
+  if (hasTable === hasSql) {
+    problems.push(`${at}: give either a table of this version or sql over its tables, not both or neither`);
+    return;
+  }
+  if (!isNameList(check.columns)) problems.push(`${at}: columns must list at least one column name`);
+  if (check.key !== undefined && !isNameList(check.key))
+    problems.push(`${at}: key must list at least one column name`);
+  if (hasSql) {
+    if (typeof check.sql !== 'string' || check.sql.trim() === '') problems.push(`${at}: sql must be a query`);
+    if (check.key === undefined) problems.push(`${at}: a check over sql needs its key columns`);
+    if (check.against === undefined)
+      problems.push(`${at}: a check over sql needs against: { table } or { sql }`);
+  } else {
+    const table = typeof check.table === 'string' ? tables[check.table] : undefined;
+    if (!isObject(table)) {
+      problems.push(`${at}: ${JSON.stringify(check.table)} is not a table of this projection`);
+    } else {
+      const columns = isObject(table.columns) ? table.columns : {};
+      const named = [
+        ...(Array.isArray(check.columns) ? (check.columns as unknown[]) : []),
+        ...(Array.isArray(check.key) ? (check.key as unknown[]) : []),
+      ];
+      for (const column of named)
+        if (typeof column !== 'string' || !Object.hasOwn(columns, column))
+          problems.push(`${at}: ${JSON.stringify(column)} is not a column of ${String(check.table)}`);
+    }
+  }
+  const against = check.against;
+  if (against === undefined) return;
+  const againstTable = isObject(against) ? against.table : undefined;
+  const againstSql = isObject(against) ? against.sql : undefined;
+  if (
+    (againstTable === undefined) === (againstSql === undefined) ||
+    (againstTable !== undefined &&
+      (typeof againstTable !== 'string' || !identifierPattern.test(againstTable))) ||
+    (againstSql !== undefined && (typeof againstSql !== 'string' || againstSql.trim() === ''))
+  )
+    problems.push(
+      `${at}.against: must be { table } (a table of the active version) or { sql } (a query over its tables)`,
+    );
+};
+
+const checkReadAs = (readAs: unknown, problems: string[]): void => {
+  if (readAs === undefined) return;
+  if (!isObject(readAs)) {
+    problems.push('readAs: must map tables of the version replaced to queries');
+    return;
+  }
+  for (const [table, sql] of Object.entries(readAs)) {
+    if (!identifierPattern.test(table)) problems.push(`readAs.${table}: not a safe SQL name`);
+    if (typeof sql !== 'string' || sql.trim() === '') problems.push(`readAs.${table}: must be a query`);
+  }
+};
+
 const checkChecks = (checks: unknown, tables: unknown, problems: string[]): void => {
   if (checks === undefined) return;
   if (!Array.isArray(checks)) {
@@ -92,8 +160,12 @@ const checkChecks = (checks: unknown, tables: unknown, problems: string[]): void
       if (typeof check.sql !== 'string' || check.sql.trim() === '') problems.push(`${at}: needs its sql`);
       continue;
     }
+    if (check.kind === 'same-rows') {
+      checkSameRows(check, known, at, problems);
+      continue;
+    }
     if (check.kind !== 'same-count' && check.kind !== 'same-sum') {
-      problems.push(`${at}: kind must be same-count, same-sum or no-rows`);
+      problems.push(`${at}: kind must be same-count, same-sum, same-rows or no-rows`);
       continue;
     }
     const table = typeof check.table === 'string' ? known[check.table] : undefined;
@@ -125,6 +197,7 @@ export const definitionProblems = (input: ProjectionInput<TablesSpec>): string[]
   checkTables(input.tables, problems);
   checkHandlers(input.handlers, problems);
   checkChecks(input.checks, input.tables, problems);
+  checkReadAs(input.readAs, problems);
   if (input.onPoison !== undefined && input.onPoison !== 'park' && input.onPoison !== 'stop')
     problems.push(`onPoison: must be 'park' or 'stop', not ${JSON.stringify(input.onPoison)}`);
   return problems;

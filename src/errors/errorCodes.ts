@@ -116,6 +116,13 @@ export const errorCodes = {
     summary:
       'The projection version failed the checks its definition declares; the differences are in the details.',
   },
+  PRJ_UNVERIFIED: {
+    status: 409,
+    refused: true,
+    retryable: false,
+    summary:
+      'A cutover to a version that declares no checks over an active version; declare checks or pass unverified.',
+  },
   PRJ_CUTOVER_BLOCKED: {
     status: 409,
     refused: true,

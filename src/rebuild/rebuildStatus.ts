@@ -63,6 +63,8 @@ export type VersionReport = {
   readonly builtAt: Date | null;
   readonly caughtUpAt: Date | null;
   readonly verification: Verification | null;
+  /** The checks its deployed definition declares (0: it is unverified); null when not deployed or no definitions were given. */
+  readonly declaredChecks: number | null;
   readonly changedBy: string | null;
 };
 
@@ -146,6 +148,8 @@ export const rebuildStatus = async (options: {
       builtAt: row.builtAt,
       caughtUpAt: row.caughtUpAt,
       verification: row.verification,
+      declaredChecks:
+        definitions?.find((d) => d.name === row.name && d.version === row.version)?.checks.length ?? null,
       changedBy: row.changedBy,
     });
   }

@@ -1,6 +1,8 @@
 import { ProjectionistError } from '../errors/index.ts';
 import type { CheckResult } from '../registry/index.ts';
 import type pg from 'pg';
+import { compareRows } from './compareRows.ts';
+import { fillTables } from './fillTables.ts';
 import {
   qualifiedName,
   quoteIdentifier,
@@ -37,10 +39,7 @@ export const runCheck = async (options: {
   try {
     let result: CheckResult;
     if (check.kind === 'no-rows') {
-      const sql = check.sql.replace(
-        /\{([a-z_][a-z0-9_]*)\}/g,
-        (token, table: string) => definition.model.tables.get(table)?.qualified ?? token,
-      );
+      const sql = fillTables(check.sql, definition.model.schema);
       const found = await scalar(client, `select count(*)::text as value from (${sql}) as q`);
       const sample =
         found === '0'
@@ -53,6 +52,19 @@ export const runCheck = async (options: {
         ok: found === '0',
         ...(found === '0' ? {} : { sample }),
       };
+    } else if (check.kind === 'same-rows') {
+      result =
+        against === null
+          ? { ...base, expected: null, actual: null, ok: true, note: 'no active version to compare with' }
+          : await compareRows({ client, definition, check, against }).then(
+              ({ expected, actual, content }) => ({
+                ...base,
+                expected,
+                actual,
+                ok: content.differingRanges === 0,
+                content,
+              }),
+            );
     } else {
       const table = definition.model.tables.get(check.table);
       const column = check.kind === 'same-sum' ? check.column : '';

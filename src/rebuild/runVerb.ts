@@ -54,7 +54,7 @@ export type VerbContext = {
 export const runVerb = async <V extends OperatorVerb>(
   context: VerbContext,
   verb: V,
-  target: { name: string; version?: number | undefined; fromScratch?: boolean },
+  target: { name: string; version?: number | undefined; fromScratch?: boolean; unverified?: boolean },
 ): Promise<VerbResults[V]> => {
   const { pool, client, definitions, actor } = context;
   const { name } = target;
@@ -69,7 +69,15 @@ export const runVerb = async <V extends OperatorVerb>(
       case 'rebuild':
         return requestRebuild({ pool, name, version, fromScratch: target.fromScratch ?? false, actor });
       case 'cutover':
-        return cutover({ pool, client, definitions, name, version, actor });
+        return cutover({
+          pool,
+          client,
+          definitions,
+          name,
+          version,
+          actor,
+          unverified: target.unverified ?? false,
+        });
       case 'retire':
         return retire({ pool, name, version, actor });
       case 'pause':

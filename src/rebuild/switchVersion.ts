@@ -28,6 +28,11 @@ export type SwitchOptions = {
   readonly maxWaitMs?: number;
   /** How long the version may take to commit up to the current high watermarks. Default 2,000 ms. */
   readonly catchUpWaitMs?: number;
+  /**
+   * The operator's word that a version declaring no checks may take over from an active version
+   * all the same (`--unverified`). Without it such a cutover is refused (PRJ_UNVERIFIED).
+   */
+  readonly unverified?: boolean;
 };
 
 const differences = (verification: Verification): string =>
@@ -36,7 +41,10 @@ const differences = (verification: Verification): string =>
     .map((r) =>
       r.note !== undefined && r.actual === null
         ? `${r.check}: ${r.note}`
-        : `${r.check}: expected ${r.expected ?? '-'}, found ${r.actual ?? '-'}`,
+        : r.content !== undefined
+          ? `${r.check}: ${r.content.differingRows} rows differ (${r.actual ?? '-'} here, ${r.expected ?? '-'} in the active version), ` +
+            `first ${r.content.firstKeys.map((k) => `${JSON.stringify(k.key)} ${k.side}`).join(', ')}`
+          : `${r.check}: expected ${r.expected ?? '-'}, found ${r.actual ?? '-'}`,
     )
     .join('; ');
 
@@ -98,7 +106,15 @@ export const switchVersion = async (
     verification = await verifyVersion({ pool, definitions: options.definitions, name, version });
     await writeRebuild({ db: pool, name, version, fields: { verification } });
     options.onVerified?.(verification);
-    if (!verification.passed)
+    if (verification.outcome === 'unverified' && verification.against !== null && options.unverified !== true)
+      throw new ProjectionistError(
+        'PRJ_UNVERIFIED',
+        `${name} v${version} declares no checks, so nothing shows it equals v${verification.against}: ` +
+          `declare checks (same-rows compares contents by key), or cut over with --unverified ` +
+          `(admin API: "unverified": true)`,
+        { details: { name, version, verification } },
+      );
+    if (verification.outcome === 'failed')
       throw new ProjectionistError(
         'PRJ_CHECK_FAILED',
         `${name} v${version} failed its checks against v${verification.against ?? '-'}: ${differences(verification)}` +

@@ -38,8 +38,9 @@ const sameVector = (a: OffsetVector, b: OffsetVector): boolean =>
   a.size === b.size && [...a].every(([p, o]) => b.get(p) === o);
 
 /**
- * Runs the checks a version's definition declares: counts and sums against the active version
- * (or `against`), and its no-rows invariants. All run in one repeatable-read, read-only
+ * Runs the checks a version's definition declares: counts, sums and contents (same-rows) against
+ * the active version (or `against`), and its no-rows invariants. A version that declares none is
+ * `unverified` (not passed: nothing was compared). All run in one repeatable-read, read-only
  * snapshot that also reads both versions' checkpoints (committed with their rows), and the
  * snapshot is taken again (every 50 ms, up to `alignWaitMs`) until both stand at the same log
  * positions, so that the two are compared after the same events. PRJ_NOT_FOUND for a version
@@ -79,7 +80,13 @@ export const verifyVersion = async (options: {
         name,
         version,
         against,
-        passed: results.every((r) => r.ok),
+        passed: results.length > 0 && results.every((r) => r.ok),
+        outcome:
+          results.length === 0
+            ? ('unverified' as const)
+            : results.every((r) => r.ok)
+              ? ('passed' as const)
+              : ('failed' as const),
         aligned,
         positions: offsetVectorToJson(positions),
         againstPositions: againstPositions === null ? null : offsetVectorToJson(againstPositions),

@@ -13,7 +13,13 @@ export { writeCheckpoints } from './writeCheckpoints.ts';
 export { writeProgress } from './writeProgress.ts';
 export { readVersionRows, readVersionRow, type VersionRow } from './readVersionRows.ts';
 export { writeRebuild, type RebuildFields, type RebuildPhase } from './writeRebuild.ts';
-export type { Verification, CheckResult } from './verification.ts';
+export type {
+  Verification,
+  CheckResult,
+  ContentComparison,
+  DifferingKey,
+  VerificationOutcome,
+} from './verification.ts';
 export { acquireLease, type Lease } from './acquireLease.ts';
 export { waitForLease } from './waitForLease.ts';
 export { renewLease } from './renewLease.ts';

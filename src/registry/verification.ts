@@ -12,7 +12,32 @@ export type CheckResult = {
   readonly note?: string;
   /** no-rows: up to three of the rows that should not exist. */
   readonly sample?: readonly Record<string, unknown>[];
+  /** same-rows: how the contents compare (expected and actual are then the two sides' row counts). */
+  readonly content?: ContentComparison;
 };
+
+/** A key whose row differs: only in the active version (`missing`), only here (`extra`), or in both but not equal. */
+export type DifferingKey = {
+  /** The key's columns, as PostgreSQL's text. */
+  readonly key: Readonly<Record<string, string | null>>;
+  readonly side: 'missing' | 'extra' | 'changed';
+};
+
+/** A same-rows check's comparison: checksums per key range, then the rows of the ranges that differ. */
+export type ContentComparison = {
+  readonly ranges: number;
+  readonly differingRanges: number;
+  /** Rows that differ in those ranges (missing, extra or changed). */
+  readonly differingRows: number;
+  /** The first of them in key order, up to engineDefaults.verification.differingKeys. */
+  readonly firstKeys: readonly DifferingKey[];
+};
+
+/**
+ * passed: every declared check held; failed: one did not; unverified: the version declares no
+ * checks, so nothing was compared (a cutover of it over an active version needs `--unverified`).
+ */
+export type VerificationOutcome = 'passed' | 'failed' | 'unverified';
 
 /** What verifyVersion found; plain JSON, so that it can be stored and served as it is. */
 export type Verification = {
@@ -20,7 +45,9 @@ export type Verification = {
   readonly version: number;
   /** The version compared with (the active one), or null when there is none. */
   readonly against: number | null;
+  /** Every declared check held; false for an unverified version too (see `outcome`). */
   readonly passed: boolean;
+  readonly outcome: VerificationOutcome;
   /**
    * Both versions had committed the same log positions when the checks ran, so the comparison
    * is exact. False when writes kept them apart for the whole `alignWaitMs`: counts may differ

@@ -29,6 +29,8 @@ describe('engineDefaults', () => {
       copyThreshold: 1_000,
     });
     expect(engineDefaults.log.sessionTimeoutMs).toBe(30_000);
+    expect(engineDefaults.verification).toEqual({ keyRanges: 1_024, differingKeys: 10 });
+    expect(engineDefaults.shadowReads).toEqual({ alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 4 });
     // 512 KiB: a fetch decodes in one synchronous run (bench/RESULTS.md, the rebuild section).
     expect(engineDefaults.log.fetchMaxBytes).toBe(512 * 1024);
   });

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerDirectoryV1 } from '../../projections/customer-directory/v1.ts';
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
-import type { ProjectionDefinition } from '../../src/definitions/index.ts';
+import { defineProjection, type ProjectionDefinition } from '../../src/definitions/index.ts';
 import { pauseVersion, rollback, type CutoverPolicy } from '../../src/rebuild/index.ts';
 import { eventually } from '../harness/testEnv.ts';
 import { appendAll } from '../projections/support/appendAll.ts';
@@ -11,7 +11,13 @@ import { customerEvents } from './support/customerEvents.ts';
 import { openTestBed, type TestBed } from './support/testBed.ts';
 
 const name = 'customer-directory';
-const customerDirectoryV3 = cloneAs(customerDirectoryV2, 3);
+// With a check against v2: the engine's auto policy never cuts over to a version that declares none.
+const customerDirectoryV3 = defineProjection({
+  ...cloneAs(customerDirectoryV2, 3),
+  checks: [
+    { kind: 'same-rows', name: 'the customers of v2', table: 'customers', columns: ['first_name', 'email'] },
+  ],
+});
 const two: readonly ProjectionDefinition[] = [customerDirectoryV1, customerDirectoryV2];
 const three: readonly ProjectionDefinition[] = [...two, customerDirectoryV3];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
