@@ -7,7 +7,10 @@ const synopsis = (spec: VerbSpec) =>
   [
     spec.words,
     ...spec.args,
-    ...Object.entries(spec.flags).map(([name, f]) => `[--${name}${f.type === 'string' ? ` <${name}>` : ''}]`),
+    ...Object.entries(spec.flags).map(([name, f]: [string, Flag]) => {
+      const flag = `--${name}${f.type === 'string' ? ` <${name}>` : ''}`;
+      return f.required === true ? flag : `[${flag}]`;
+    }),
   ].join(' ');
 
 export const usage = `usage: projectionist <command> [options]   (projectionist <command> --help for one)
@@ -101,6 +104,20 @@ export const parseCommandLine = (argv: readonly string[]): ParsedCommandLine => 
         : `${spec.words}: unexpected argument '${positionals[spec.args.length] ?? ''}'`;
     return { kind: 'usage', message, text: verbUsage(spec) };
   }
+  for (const [name, f] of Object.entries(spec.flags)) {
+    const value = values[name];
+    if (f.wholeNumber === true && typeof value === 'string' && !/^[1-9]\d{0,8}$/.test(value))
+      return {
+        kind: 'usage',
+        message: `${spec.words}: --${name} must be a whole number from 1 (got '${value}')`,
+        text: verbUsage(spec),
+      };
+  }
+  const missing = Object.entries(spec.flags).find(
+    ([name, f]: [string, Flag]) => f.required === true && values[name] === undefined,
+  );
+  if (missing !== undefined)
+    return { kind: 'usage', message: `${spec.words}: missing --${missing[0]}`, text: verbUsage(spec) };
   const at = spec.args.indexOf('<version>');
   const versionText = at < 0 ? undefined : positionals[at];
   const version =

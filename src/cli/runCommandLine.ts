@@ -7,10 +7,12 @@ import { exitCodes } from './exitCodes.ts';
 import { followRebuild } from './followRebuild.ts';
 import type { ParsedCommandLine } from './parseCommandLine.ts';
 import { runDeadLetters } from './runDeadLetters.ts';
+import { runLogCheck } from './runLogCheck.ts';
 import { runOperatorVerb } from './runOperatorVerb.ts';
 import { runParked } from './runParked.ts';
 import { runServe } from './runServe.ts';
 import { runStagingRefresh } from './runStagingRefresh.ts';
+import { runStagingScan } from './runStagingScan.ts';
 import { runStatus } from './runStatus.ts';
 
 type Run = Extract<ParsedCommandLine, { kind: 'run' }>;
@@ -56,6 +58,16 @@ export const runCommandLine = async (
   const { verb, args, version, json, flags } = line;
   const { logger, print } = options;
   if (verb === 'serve') return runServe({ logger });
+  if (verb === 'check')
+    return runLogCheck({
+      logger,
+      json,
+      sample: typeof flags.sample === 'string' ? Number(flags.sample) : undefined,
+      strict: flags.strict === true,
+      print,
+    });
+  if (verb === 'staging scan')
+    return runStagingScan({ logger, canaryFile: String(flags.canary), json, print });
   const readOnly = verb === 'status' || verb === 'topics check';
   const running = await startProjectionist({ workers: false, http: false, logger, readOnly });
   try {

@@ -1,6 +1,10 @@
 export type Flag = {
   readonly type: 'boolean' | 'string';
   readonly multiple?: boolean;
+  /** A string flag whose value must be a whole number from 1 (`--sample 1000`). */
+  readonly wholeNumber?: boolean;
+  /** The verb cannot run without it: missing, it is a usage error (exit 2). */
+  readonly required?: boolean;
   readonly text: string;
 };
 
@@ -110,6 +114,21 @@ export const verbSpecs = [
     summary: 'report topics whose config would lose history, and truncated partitions (read-only)',
   },
   {
+    words: 'check',
+    args: [],
+    flags: {
+      json,
+      sample: {
+        type: 'string',
+        wholeNumber: true,
+        text: 'read only the first N/2 and the last N/2 offsets of each partition (default: everything)',
+      },
+      strict: { type: 'boolean', text: 'event types no projection handles fail the check too' },
+    },
+    summary:
+      'the deploy gate: judge every record of the events and commands topics with this code; exit 3 on findings (read-only)',
+  },
+  {
     words: 'dead-letters list',
     args: [],
     flags: { json },
@@ -129,6 +148,20 @@ export const verbSpecs = [
     args: [],
     flags: { json },
     summary: 'rebuild the staging database from the production log, anonymized',
+  },
+  {
+    words: 'staging scan',
+    args: [],
+    flags: {
+      json,
+      canary: {
+        type: 'string',
+        required: true,
+        text: 'a file of canary values, one a line (emails, names, phones, ids ...)',
+      },
+    },
+    summary:
+      'look for canary values in the staging database and topics; exit 3 when one is found (read-only)',
   },
 ] as const satisfies readonly VerbSpec[];
 

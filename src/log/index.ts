@@ -1,5 +1,5 @@
 // The event log: the only part of Projectionist that imports kafkajs.
-export { LogClient } from './LogClient.ts';
+export { LogClient, type LogClientOptions } from './LogClient.ts';
 export { createEnvelope, type Envelope } from './envelope.ts';
 export { encodeEnvelope, decodeEnvelope, headerNames, type EncodedRecord } from './codec.ts';
 export { ensureTopics, checkTopics } from './ensureTopics.ts';
@@ -10,6 +10,9 @@ export { readLog, type LogBatch, type LogRecord } from './readLog.ts';
 export { partitionFor } from './partitionFor.ts';
 export { recordType } from './toLogRecord.ts';
 export { partitionCount } from './partitionCount.ts';
+export { listTopics } from './listTopics.ts';
+export { readGroupOffsets } from './readGroupOffsets.ts';
+export { coalesceCalls } from './coalesceCalls.ts';
 export { brokerSends, maxRecordBytes, recordBytes } from './brokerSends.ts';
 export {
   offsetVectorToJson,
