@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
-import type { OffsetVector } from '../log/index.ts';
+import { coalesceCalls, type OffsetVector } from '../log/index.ts';
 import { createTables } from '../projections/index.ts';
 import { inTransaction } from '../db/index.ts';
 import {
-  insertAccepted,
+  insertAccepted as insertAcceptedRows,
   readAccepted,
   readCheckpoints,
   readParkedReasons,
@@ -95,6 +95,12 @@ export const createCommandStore = (options: {
   const outcomes = table('outcomes');
   const waiting = table('waiting');
   const streams = table('streams');
+  const insertAccepted = coalesceCalls<{ id: string; streamId: string; type: string }, never>(
+    async (commands) => {
+      await insertAcceptedRows({ db: pool, prefix: options.prefix, commands });
+      return [];
+    },
+  );
 
   return {
     tables: { outcomes, waiting, streams },
@@ -144,7 +150,10 @@ export const createCommandStore = (options: {
           };
     },
 
-    recordAccepted: (commands) => insertAccepted({ db: pool, prefix: options.prefix, commands }),
+    // Concurrent requests share one insert (as their commands share produce requests).
+    recordAccepted: async (commands) => {
+      await insertAccepted(commands);
+    },
 
     decidedAmong: async (commandIds) => {
       if (commandIds.length === 0) return new Set();

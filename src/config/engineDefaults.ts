@@ -34,6 +34,7 @@ export type EngineDefaults = {
     readonly maxEvents: number;
     /** Longest an applied event waits for its flush while the log is quiet, in ms. */
     readonly maxDelayMs: number;
+    /** Flush once the reader has nothing ready and no flush is in flight (live tails; replays never). */
     readonly flushWhenIdle: boolean;
     /** Rows of one table from which a flush uses COPY rather than one unnest() statement. */
     readonly copyThreshold: number;

@@ -1,6 +1,7 @@
 import type { Producer, RecordMetadata, Transaction } from 'kafkajs';
 import { Partitioners } from './kafkajs.ts';
 import { brokerSends } from './brokerSends.ts';
+import { coalesceCalls } from './coalesceCalls.ts';
 import { encodeEnvelope, type EncodedRecord } from './codec.ts';
 import type { Envelope } from './envelope.ts';
 import { logClientInternals, type LogClient } from './LogClient.ts';
@@ -66,11 +67,17 @@ const sendRecords = async (
   return positions;
 };
 
-/** Appends with an idempotent producer: a retried send never writes a record twice. */
+/**
+ * Appends with an idempotent producer: a retried send never writes a record twice. Concurrent
+ * sends to one topic share produce requests (coalesceCalls): while one request is in flight the
+ * next calls queue and go together, in call order, so 64 HTTP requests at once cost a few produce
+ * round trips rather than 64 in a row (kafkajs has no linger of its own).
+ */
 export class Appender {
   readonly #client: LogClient;
   readonly #producer: Producer;
   readonly #partitionCounts = new Map<string, number>();
+  readonly #senders = new Map<string, (records: readonly EncodedRecord[]) => Promise<Position[]>>();
 
   constructor(client: LogClient) {
     this.#client = client;
@@ -92,7 +99,14 @@ export class Appender {
   }
 
   send(topic: string, records: readonly EncodedRecord[]): Promise<Position[]> {
-    return sendRecords(this.#client, this.#producer, this.#partitionCounts, topic, records);
+    let sender = this.#senders.get(topic);
+    if (sender === undefined) {
+      sender = coalesceCalls((all) =>
+        sendRecords(this.#client, this.#producer, this.#partitionCounts, topic, all),
+      );
+      this.#senders.set(topic, sender);
+    }
+    return sender(records);
   }
 
   async close(): Promise<void> {
@@ -125,6 +139,10 @@ export class TransactionalAppender {
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,
+      // A transaction begun right after the last one committed is refused with
+      // CONCURRENT_TRANSACTIONS until the broker has written the last one's markers, a few
+      // milliseconds: retried after 100 ms, that wait was most of a command's latency.
+      retry: { ...producerDefaults.retry, initialRetryTime: 10 },
     });
   }
 

@@ -61,6 +61,8 @@ export class FlushPipeline {
   #unflushedSince: number | undefined;
   /** The flush being written while the next events are decoded and applied. */
   #writing: Promise<void> | undefined;
+  /** Whether `#writing` has not ended yet. */
+  #busy = false;
   /** Memory was emptied since `#writing` began: rows missing from memory may be in it, so loads wait. */
   #loadsWait = false;
 
@@ -183,15 +185,31 @@ export class FlushPipeline {
       this.#blocksCommitted = blocksUpTo;
       this.#reportFlush(changes, batch, stats, at);
     });
+    this.#busy = true;
     // Awaited by the next settle(); this only keeps a failure from going unhandled meanwhile.
-    pending.catch(() => undefined);
+    pending
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#writing === pending) this.#busy = false;
+      });
     this.#writing = pending;
+  }
+
+  /**
+   * Resolves once no flush is in flight (at once when none is), one turn of the event loop later:
+   * a batch the reader already holds is taken first. Never rejects (settle() surfaces a failure).
+   */
+  idle(): Promise<void> {
+    const writing = this.#busy ? this.#writing : undefined;
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    return writing === undefined ? turn() : writing.then(turn, turn);
   }
 
   /** Waits for the flush in flight, if any, and surfaces its failure. */
   async settle(): Promise<void> {
     const pending = this.#writing;
     this.#writing = undefined;
+    this.#busy = false;
     this.#loadsWait = false;
     if (pending !== undefined) await pending;
   }

@@ -46,6 +46,7 @@ export const replayRecords = async (options: {
       keepShare: 0,
       maxEvents: Infinity,
       maxDelayMs: never,
+      flushWhenIdle: false,
       copyThreshold: options.copyThreshold,
     },
     emitter: options.emitter,

@@ -28,6 +28,13 @@ export type BatchLimits = {
   readonly maxEvents: number;
   /** Longest an applied event waits for its flush while the log is quiet. Default 100 ms. */
   readonly maxDelayMs: number;
+  /**
+   * Flush as soon as the reader has no batch ready and no flush is in flight; while one is, the
+   * events read meanwhile gather for the next (a group commit): a quiet log's event is visible one
+   * flush after it is read, and batches grow only under load. Default true; replays turn it off
+   * (they read history, where waiting for maxEvents makes fewer, larger flushes).
+   */
+  readonly flushWhenIdle: boolean;
   /** Rows of one table from which a flush uses COPY rather than one unnest() statement. Default 1,000. */
   readonly copyThreshold: number;
 };
@@ -201,7 +208,10 @@ export const runBatches = async (options: {
         const quiet = new Promise<'quiet'>((resolve) => {
           timer = setTimeout(resolve, pipeline.quietIn(limits.maxDelayMs), 'quiet');
         });
-        result = await Promise.race([next, quiet, ...pipeline.failure()]).finally(() => clearTimeout(timer));
+        const idle = limits.flushWhenIdle ? [pipeline.idle().then(() => 'quiet' as const)] : [];
+        result = await Promise.race([next, quiet, ...idle, ...pipeline.failure()]).finally(() =>
+          clearTimeout(timer),
+        );
       } else result = await Promise.race([next, ...pipeline.failure()]);
       if (result === 'quiet') {
         await pipeline.flush();

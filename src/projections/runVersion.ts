@@ -169,6 +169,7 @@ const retryLoop = async (options: RunVersionOptions, run: Run): Promise<RunResul
           ...defaultBatchLimits,
           maxDelayMs: engineDefaults.replayMaxDelayMs,
           ...options.limits,
+          flushWhenIdle: false,
         },
         setState,
         onReplayed: (positions) => {

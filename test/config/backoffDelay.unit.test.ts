@@ -26,6 +26,7 @@ describe('engineDefaults', () => {
       keepShare: 0.75,
       maxEvents: 20_000,
       maxDelayMs: 100,
+      flushWhenIdle: true,
       copyThreshold: 1_000,
     });
     expect(engineDefaults.log.sessionTimeoutMs).toBe(30_000);
