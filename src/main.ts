@@ -262,6 +262,8 @@ const stagingRefresh = (
   return ({ emitter, signal }) =>
     refreshStagingDatabase({
       url,
+      topicPrefix: config.staging.topicPrefix,
+      replicationFactor: config.topics.replicationFactor,
       connectTimeoutMs: config.database.connectTimeoutMs,
       idleInTransactionTimeoutMs: config.database.idleInTransactionTimeoutMs,
       logger: scoped(parts.logger, 'staging'),

@@ -32,6 +32,8 @@ export const runStagingRefresh = async (options: {
     logger: running.logger,
     name: 'staging',
   });
+  const topicPrefix = running.config.staging.topicPrefix;
+  const stagingLog = topicPrefix === undefined ? undefined : running.log.forPrefix(topicPrefix);
   const emitter = createEmitter<ProjectorEvents>();
   const target = await highWatermarks({ client: running.log, topic: running.log.topics.events });
   const total = offsetDistance(new Map(), target);
@@ -44,6 +46,12 @@ export const runStagingRefresh = async (options: {
       `\r${batch.name} v${batch.version} ${renderProgress(done, total)} ${done}/${total} events`,
     );
   });
+  const onTopicProgress = (copied: ReadonlyMap<number, bigint>) => {
+    if (json || Date.now() - lastPrint < 500) return;
+    lastPrint = Date.now();
+    const done = offsetDistance(new Map(), copied);
+    process.stderr.write(`\rstaging topic ${renderProgress(done, total)} ${done}/${total} events`);
+  };
   try {
     const result = await refreshStaging({
       production: running.pool,
@@ -54,6 +62,9 @@ export const runStagingRefresh = async (options: {
       key: running.config.staging.key,
       emitter,
       logger: scoped(running.logger, 'staging'),
+      ...(stagingLog === undefined
+        ? {}
+        : { stagingLog, onTopicProgress, replicationFactor: running.config.topics.replicationFactor }),
     });
     if (!json) process.stderr.write('\n');
     if (json) {
@@ -66,8 +77,12 @@ export const runStagingRefresh = async (options: {
       return exitCodes.ok;
     }
     print(
-      `staging refreshed in ${(result.tookMs / 1000).toFixed(1)} s: ${result.projections.map((p) => `${p.name} v${p.version}`).join(', ')}`,
+      `staging refreshed in ${(result.tookMs / 1000).toFixed(1)} s: ${result.projections.map((p) => `${p.name} v${p.version}${p.appliedBy === undefined ? '' : ` (left to the ${p.appliedBy})`}`).join(', ')}`,
     );
+    if (result.topic !== undefined)
+      print(
+        `staging topic ${result.topic.topic}: ${result.topic.written} events written, ${result.topic.read} production records read${result.topic.refused > 0 ? `, ${result.topic.refused} refused by the upcasters` : ''}`,
+      );
     // The summary names contract types and paths only ('(unknown type)', 'v2 data.address.*',
     // 'metadata.*'), never a key found in the data, so it is safe to print as it is.
     const counts = (entries: Readonly<Record<string, number | undefined>>, none: string) =>
@@ -88,6 +103,7 @@ export const runStagingRefresh = async (options: {
     );
     return exitCodes.ok;
   } finally {
+    await stagingLog?.close();
     await staging.end();
   }
 };

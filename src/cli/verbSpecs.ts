@@ -153,12 +153,12 @@ export const verbSpecs = [
     words: 'staging scan',
     args: [],
     flags: {
-      json,
       canary: {
         type: 'string',
         required: true,
         text: 'a file of canary values, one a line (emails, names, phones, ids ...)',
       },
+      json,
     },
     summary:
       'look for canary values in the staging database and topics; exit 3 when one is found (read-only)',

@@ -60,6 +60,8 @@ export const configSchema = z.object({
   PROJECTIONIST_STAGING_DATABASE_URL: postgresUrl.optional(),
   /** Secret key of the staging pseudonymizer (HMAC). No default; at least 32 characters. Never logged. */
   PROJECTIONIST_STAGING_KEY: z.string().min(32, 'expected at least 32 characters').optional(),
+  /** Topic prefix of the staging deployment: `staging refresh` writes the anonymized events to <prefix>.events. No default: no staging topic. Must differ from PROJECTIONIST_TOPIC_PREFIX. */
+  PROJECTIONIST_STAGING_TOPIC_PREFIX: topicPrefix.optional(),
   /** HTTP listen address. Default 127.0.0.1. */
   PROJECTIONIST_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   /** HTTP listen port. Default 3000. */
@@ -115,7 +117,12 @@ export type Config = Readonly<{
     statementTimeoutMs: number;
     idleInTransactionTimeoutMs: number;
   }>;
-  staging: Readonly<{ databaseUrl: string | undefined; key: string | undefined }>;
+  staging: Readonly<{
+    databaseUrl: string | undefined;
+    key: string | undefined;
+    /** The staging deployment's topic prefix; undefined: the refresh writes no staging topic. */
+    topicPrefix: string | undefined;
+  }>;
   http: Readonly<{ host: string; port: number; bodyLimit: number; adminToken: string | undefined }>;
   logLevel: z.infer<typeof configSchema>['PROJECTIONIST_LOG_LEVEL'];
   autoRebuild: boolean;

@@ -32,6 +32,12 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
     });
   }
   const c = parsed.data;
+  if (c.PROJECTIONIST_STAGING_TOPIC_PREFIX === c.PROJECTIONIST_TOPIC_PREFIX)
+    throw new ProjectionistError(
+      'PRJ_CONFIG_INVALID',
+      `invalid configuration:\n  PROJECTIONIST_STAGING_TOPIC_PREFIX: must differ from PROJECTIONIST_TOPIC_PREFIX, or the staging refresh would write anonymized events into this deployment's own topics (got ${JSON.stringify(c.PROJECTIONIST_STAGING_TOPIC_PREFIX)})`,
+      { details: { variables: ['PROJECTIONIST_STAGING_TOPIC_PREFIX'] } },
+    );
   return deepFreeze({
     kafka: { brokers: c.PROJECTIONIST_KAFKA_BROKERS, clientId: c.PROJECTIONIST_KAFKA_CLIENT_ID },
     topics: {
@@ -48,7 +54,11 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
       statementTimeoutMs: c.PROJECTIONIST_DATABASE_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: c.PROJECTIONIST_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
-    staging: { databaseUrl: c.PROJECTIONIST_STAGING_DATABASE_URL, key: c.PROJECTIONIST_STAGING_KEY },
+    staging: {
+      databaseUrl: c.PROJECTIONIST_STAGING_DATABASE_URL,
+      key: c.PROJECTIONIST_STAGING_KEY,
+      topicPrefix: c.PROJECTIONIST_STAGING_TOPIC_PREFIX,
+    },
     http: {
       host: c.PROJECTIONIST_HTTP_HOST,
       port: c.PROJECTIONIST_HTTP_PORT,

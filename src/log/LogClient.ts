@@ -40,6 +40,15 @@ type Internals = {
   readonly logger: Logger;
 };
 
+export type LogClientOptions = {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly prefix: string;
+  readonly logger: Logger;
+  /** Retries of a failed request before kafkajs gives up (backoff from 100 ms). Default 8. */
+  readonly retries?: number;
+};
+
 let internalsOf: (client: LogClient) => Internals;
 
 /**
@@ -53,6 +62,7 @@ export class LogClient {
   readonly prefix: string;
   readonly #kafka: KafkaClient;
   readonly #logger: Logger;
+  readonly #options: LogClientOptions;
   #admin: Admin | undefined;
   #adminReady: Promise<Admin> | undefined;
   #closed = false;
@@ -65,14 +75,8 @@ export class LogClient {
     });
   }
 
-  constructor(options: {
-    brokers: readonly string[];
-    clientId: string;
-    prefix: string;
-    logger: Logger;
-    /** Retries of a failed request before kafkajs gives up (backoff from 100 ms). Default 8. */
-    retries?: number;
-  }) {
+  constructor(options: LogClientOptions) {
+    this.#options = options;
     this.prefix = options.prefix;
     this.topics = topicNames(options.prefix);
     this.#logger = options.logger.child({ scope: 'kafka' });
@@ -84,6 +88,14 @@ export class LogClient {
       retry: { initialRetryTime: 100, retries: options.retries ?? 8 },
       connectionTimeout: 3000,
     });
+  }
+
+  /**
+   * A new client on the same cluster, with the same settings, for the topics of another
+   * prefix (the staging deployment's). The caller closes it.
+   */
+  forPrefix(prefix: string): LogClient {
+    return new LogClient({ ...this.#options, prefix });
   }
 
   /** Asks the cluster who it is; rejects while no broker answers (the health probe of the log). */

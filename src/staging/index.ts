@@ -6,3 +6,7 @@ export { defaultPolicy } from './defaultPolicy.ts';
 export type { Strategy } from './strategies.ts';
 export { refreshStaging, type StagingRefreshResult } from './refreshStaging.ts';
 export { refreshStagingDatabase } from './refreshStagingDatabase.ts';
+export { writeStagingTopic, stagingWriterGroup, type StagingTopicResult } from './writeStagingTopic.ts';
+export { scanStaging, type StagingScan } from './scanStaging.ts';
+export { parseCanaries } from './parseCanaries.ts';
+export type { Canary, CanaryHit } from './Canary.ts';

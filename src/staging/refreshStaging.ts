@@ -2,11 +2,14 @@ import type pg from 'pg';
 import type { ContractRegistry } from '../contracts/index.ts';
 import {
   assertCompleteLog,
+  ensureTopics,
   highWatermarks,
   offsetVectorToJson,
+  partitionCount,
   type LogClient,
   type OffsetVector,
 } from '../log/index.ts';
+import { isProjectionistError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { activateVersion } from '../rebuild/index.ts';
 import { activeVersion, insertRefresh, listProjections, markEnvironment } from '../registry/index.ts';
@@ -23,14 +26,24 @@ import { createStagingFilter } from './createStagingFilter.ts';
 import { guardStagingTarget } from './guardStagingTarget.ts';
 import type { StagingPolicy } from './StagingPolicy.ts';
 import type { StagingSummary, TypeSummary } from './StagingSummary.ts';
+import { stagingRefused } from './stagingRefused.ts';
+import { writeStagingTopic, type StagingTopicResult } from './writeStagingTopic.ts';
 
 export type StagingRefreshResult = {
   readonly projections: readonly {
     readonly name: string;
     readonly version: number;
     readonly tookMs: number;
+    /**
+     * `staging deployment`: a running staging deployment holds the version's lease and applies
+     * the staging topic itself, so the refresh left it to it (topic mode only).
+     */
+    readonly appliedBy?: 'staging deployment';
   }[];
+  /** The production offsets read up to. */
   readonly target: OffsetVector;
+  /** What was written to the staging deployment's events topic (when it has one). */
+  readonly topic?: StagingTopicResult;
   readonly summary: StagingSummary;
   readonly tookMs: number;
 };
@@ -70,6 +83,13 @@ const mergeSummaries = (summaries: readonly StagingSummary[]): StagingSummary =>
  * from part of the history), and a target that is the production database or another
  * deployment's (PRJ_STAGING_REFUSED, see `guardStagingTarget`). Log lines and the stored
  * summary hold counts, projection names and contract paths only.
+ *
+ * With `stagingLog` (the staging deployment's topics, PROJECTIONIST_STAGING_TOPIC_PREFIX) the
+ * refresh first copies the filtered events to that deployment's events topic (exactly once and
+ * resumable, see `writeStagingTopic`), then builds the staging database from that topic instead
+ * of from production: the database holds only what the topic holds, and its checkpoints are
+ * positions in it, so a staging deployment on the same database and prefix tails on from there.
+ * A version whose lease a running staging deployment holds is left to that deployment.
  */
 export const refreshStaging = async (options: {
   production: pg.Pool;
@@ -82,6 +102,12 @@ export const refreshStaging = async (options: {
   emitter?: Emitter<ProjectorEvents>;
   signal?: AbortSignal;
   logger?: Logger;
+  /** The staging deployment's topics (a client for its prefix); omitted: no staging topic. */
+  stagingLog?: LogClient;
+  /** Replication factor of the staging topics when the refresh creates them. Default 1. */
+  replicationFactor?: number;
+  /** How far the copy to the staging topic has read production, after each slice. */
+  onTopicProgress?: (copied: OffsetVector) => void;
 }): Promise<StagingRefreshResult> => {
   const started = performance.now();
   const { logger } = options;
@@ -91,6 +117,11 @@ export const refreshStaging = async (options: {
     key: options.key,
     ...(options.policy ? { policy: options.policy } : {}),
   });
+  const { stagingLog } = options;
+  if (stagingLog !== undefined && stagingLog.prefix === options.client.prefix)
+    throw stagingRefused(
+      `the staging topic prefix (PROJECTIONIST_STAGING_TOPIC_PREFIX) is the production prefix ${options.client.prefix}; give the staging deployment its own`,
+    );
   await assertCompleteLog({ client: options.client, topic: options.client.topics.events });
   await guardStagingTarget({ production: options.production, staging: options.staging });
   await markEnvironment({ pool: options.staging, role: 'staging' });
@@ -104,6 +135,8 @@ export const refreshStaging = async (options: {
   const target = await highWatermarks({ client: options.client, topic: options.client.topics.events });
   const upcast = contractsDecoder(options.registry);
   const emitter = options.emitter ?? createEmitter<ProjectorEvents>();
+  if (stagingLog !== undefined)
+    return refreshThroughTopic({ ...options, stagingLog, active, target, upcast, emitter, started });
   const summaries: StagingSummary[] = [];
   const done: { name: string; version: number; tookMs: number }[] = [];
   for (const definition of active) {
@@ -163,4 +196,88 @@ export const refreshStaging = async (options: {
     'staging refresh done',
   );
   return { projections: done, target, summary, tookMs };
+};
+
+/**
+ * The refresh with a staging topic: production -> filter -> staging topic (exactly once), then
+ * the staging database built from the staging topic up to its end.
+ */
+const refreshThroughTopic = async (
+  options: Parameters<typeof refreshStaging>[0] & {
+    stagingLog: LogClient;
+    active: readonly ProjectionDefinition[];
+    target: OffsetVector;
+    upcast: EventDecoder;
+    emitter: Emitter<ProjectorEvents>;
+    started: number;
+  },
+): Promise<StagingRefreshResult> => {
+  const { stagingLog, client, logger, target, upcast, emitter } = options;
+  await ensureTopics({
+    client: stagingLog,
+    eventsPartitions: await partitionCount({ client, topic: client.topics.events }),
+    commandsPartitions: await partitionCount({ client, topic: client.topics.commands }).catch(
+      () => target.size,
+    ),
+    replicationFactor: options.replicationFactor ?? 1,
+  });
+  const filter = createStagingFilter({
+    registry: options.registry,
+    key: options.key,
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  logger?.info({ topic: stagingLog.topics.events }, 'staging topic copy started');
+  const topic = await writeStagingTopic({
+    client,
+    staging: stagingLog,
+    filter,
+    upcast,
+    until: target,
+    ...(options.onTopicProgress ? { onProgress: options.onTopicProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  logger?.info(
+    { topic: topic.topic, read: topic.read, written: topic.written, refused: topic.refused },
+    'staging topic copy done',
+  );
+  const done: { name: string; version: number; tookMs: number; appliedBy?: 'staging deployment' }[] = [];
+  if (!topic.stopped) {
+    const until = await highWatermarks({ client: stagingLog, topic: stagingLog.topics.events });
+    for (const definition of options.active) {
+      const { name, version } = definition;
+      let result;
+      try {
+        result = await replayProjection({
+          pool: options.staging,
+          client: stagingLog,
+          definition,
+          decode: upcast,
+          until,
+          emitter,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        if (!isProjectionistError(error, 'PRJ_LEASE_HELD')) throw error;
+        logger?.info({ projection: name, version }, 'staging build left to the running staging deployment');
+        done.push({ name, version, tookMs: 0, appliedBy: 'staging deployment' });
+        continue;
+      }
+      if (result.status === 'stopped') break;
+      await activateVersion({ pool: options.staging, projection: name, version, actor: 'staging refresh' });
+      done.push({ name, version, tookMs: result.tookMs });
+    }
+  }
+  const summary = filter.summary();
+  await insertRefresh({
+    db: options.staging,
+    target: offsetVectorToJson(target),
+    projections: done,
+    summary: { ...summary, topic },
+  });
+  const tookMs = performance.now() - options.started;
+  logger?.info(
+    { passed: summary.passed, dropped: summary.dropped, summary, tookMs: Math.round(tookMs) },
+    'staging refresh done',
+  );
+  return { projections: done, target, summary, topic, tookMs };
 };

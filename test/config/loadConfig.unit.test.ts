@@ -85,4 +85,23 @@ describe('loadConfig', () => {
     expect(error.message).toContain('PROJECTIONIST_STAGING_KEY');
     expect(error.message).not.toContain('short-secret');
   });
+
+  it('refuses a staging topic prefix equal to the production prefix, naming the variable', () => {
+    expect(loadConfig({ PROJECTIONIST_STAGING_TOPIC_PREFIX: 'staging' }).staging.topicPrefix).toBe('staging');
+    expect(loadConfig({}).staging.topicPrefix).toBeUndefined();
+    const equal: Record<string, string>[] = [
+      { PROJECTIONIST_STAGING_TOPIC_PREFIX: 'projectionist' },
+      { PROJECTIONIST_TOPIC_PREFIX: 'shop', PROJECTIONIST_STAGING_TOPIC_PREFIX: 'shop' },
+    ];
+    for (const env of equal) {
+      const error = refusal(env);
+      expect(error.message).toContain(
+        'PROJECTIONIST_STAGING_TOPIC_PREFIX: must differ from PROJECTIONIST_TOPIC_PREFIX',
+      );
+      expect(error.details).toMatchObject({ variables: ['PROJECTIONIST_STAGING_TOPIC_PREFIX'] });
+    }
+    expect(refusal({ PROJECTIONIST_STAGING_TOPIC_PREFIX: 'has space' }).message).toContain(
+      'PROJECTIONIST_STAGING_TOPIC_PREFIX: expected letters',
+    );
+  });
 });
