@@ -2,6 +2,7 @@
 // result and writes it to bench/RESULTS.md.
 import { commandsBench } from './commands.ts';
 import { cutoverBench } from './cutover.ts';
+import { latencyBench } from './latency.ts';
 import { peersBench } from './peers.ts';
 import { projectionsBench } from './projections.ts';
 import { rebuildBench } from './rebuild.ts';
@@ -17,6 +18,7 @@ const benches: readonly Bench[] = [
   rebuildBench,
   cutoverBench,
   peersBench,
+  latencyBench,
 ];
 
 const args = process.argv.slice(2);

@@ -2,7 +2,6 @@
 // into a fresh database with replayProjection and prints one JSON line (RebuildFigures) on stdout.
 // Run by bench/rebuild.ts: node bench/lib/rebuildRun.ts <prefix> <projection> [limits JSON].
 import { memoryUsage } from 'node:process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { contractRegistry } from '../../events/index.ts';
 import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
@@ -17,6 +16,7 @@ import {
 } from '../../src/projections/index.ts';
 import { migrateRegistry } from '../../src/registry/index.ts';
 import { benchDatabase } from './benchDatabase.ts';
+import { watchEventLoop, type LoopDelay } from './loopDelay.ts';
 
 /** What one run answers. RSS in MiB; `rss` sampled every 200 ms with the events applied by then. */
 export type RebuildFigures = {
@@ -30,8 +30,8 @@ export type RebuildFigures = {
   readonly loaded: number;
   readonly skipped: number;
   readonly rss: readonly { readonly events: number; readonly mib: number }[];
-  /** The event loop's delay during the replay (monitorEventLoopDelay, 10 ms resolution), in ms. */
-  readonly loopDelay?: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  /** The event loop's delay during the replay beyond monitorEventLoopDelay's 10 ms resolution, in ms. */
+  readonly loopDelay?: LoopDelay;
 };
 
 const definitions = { 'order-totals': orderTotalsV1, 'customer-directory': customerDirectoryV2 } as const;
@@ -72,8 +72,8 @@ try {
   const rss: { events: number; mib: number }[] = [];
   const sample = () => rss.push({ events: done, mib: memoryUsage.rss() / 1024 ** 2 });
   const sampler = setInterval(sample, 200);
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
+  const loop = watchEventLoop();
+  let loopDelay: LoopDelay | undefined;
   const cpu = process.cpuUsage();
   const result = await replayProjection({
     pool,
@@ -85,7 +85,7 @@ try {
     ...(limitsJson === undefined ? {} : { limits: JSON.parse(limitsJson) as Record<string, number> }),
   }).finally(() => {
     clearInterval(sampler);
-    loop.disable();
+    loopDelay = loop.stop();
   });
   // Up to the target, as the bench has always measured a replay: the indexes built after it are not counted.
   const tookMs = result.tookMs;
@@ -103,11 +103,7 @@ try {
     loaded,
     skipped,
     rss,
-    loopDelay: {
-      p50Ms: loop.percentile(50) / 1e6,
-      p99Ms: loop.percentile(99) / 1e6,
-      maxMs: loop.max / 1e6,
-    },
+    ...(loopDelay === undefined ? {} : { loopDelay }),
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 } finally {

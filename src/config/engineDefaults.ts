@@ -17,6 +17,8 @@ export type EngineDefaults = {
     readonly parkedPollMs: number;
     /** How often a tail retries parked events that wait for a newer version, in ms. */
     readonly parkedRetryMs: number;
+    /** Longest the batch loop runs on the event loop before it lets others take a turn, in ms. */
+    readonly yieldEveryMs: number;
   };
   readonly reactor: {
     /** Backoff of a reactor after a failed handler or a fault. */
@@ -75,6 +77,14 @@ export type EngineDefaults = {
     /** Bound on all the attempts of one switch, in ms. */
     readonly maxWaitMs: number;
   };
+  readonly readYourWrites: {
+    /** How long a read with a position token waits for the read model to pass it, unless the caller says, in ms. */
+    readonly waitMs: number;
+    /** The longest wait a caller may ask for (a read's, or `POST /commands?wait=`), in ms. */
+    readonly maxWaitMs: number;
+    /** Longest pause between two looks at the checkpoints (or at a command's outcome), in ms. */
+    readonly pollMs: number;
+  };
   readonly commands: {
     /** How long a decider waits for the command state to reach what it must have seen, in ms. */
     readonly catchUpTimeoutMs: number;
@@ -115,6 +125,7 @@ export const engineDefaults = {
     waitRetryMs: 5_000,
     parkedPollMs: 2_000,
     parkedRetryMs: 30_000,
+    yieldEveryMs: 2,
   },
   reactor: { retry: { minMs: 200, maxMs: 30_000 } },
   batchLimits: {
@@ -137,6 +148,7 @@ export const engineDefaults = {
   verification: { keyRanges: 1_024, differingKeys: 10 },
   shadowReads: { alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 4 },
   cutover: { lockTimeoutMs: 100, maxWaitMs: 5_000 },
+  readYourWrites: { waitMs: 5_000, maxWaitMs: 30_000, pollMs: 20 },
   commands: { catchUpTimeoutMs: 60_000, sendTimeoutMs: 10_000 },
   log: {
     sessionTimeoutMs: 30_000,

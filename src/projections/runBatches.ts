@@ -40,6 +40,7 @@ export type BatchLimits = {
 };
 
 export const defaultBatchLimits: BatchLimits = engineDefaults.batchLimits;
+const { yieldEveryMs } = engineDefaults.projector;
 
 export type RunOutcome =
   /** The batches ended (a replay reached its target); all is flushed. */
@@ -98,8 +99,11 @@ export const runBatches = async (options: {
     let planned = 0;
     for (const record of batch.records) {
       // A fetch holds thousands of records that decode and apply without one real await: yield
-      // every ~10 ms so that HTTP and live projectors in this process keep their latency.
-      if ((counts.records & 255) === 0 && performance.now() - lastYield > 10) {
+      // every ~2 ms (checked every 32 records) so that HTTP and live projectors in this process
+      // keep their latency. A request takes several turns of the loop (parse, each query, reply),
+      // each waiting out one slice: with 10 ms slices checked every 256 records, reads over HTTP
+      // during a replay had a p50 of 420 ms; with these, 30 ms (bench/RESULTS.md, the latency section).
+      if ((counts.records & 31) === 0 && performance.now() - lastYield > yieldEveryMs) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }

@@ -20,6 +20,8 @@ describe('engineDefaults', () => {
   it('keeps the values the engine has always defaulted to', () => {
     expect(engineDefaults.leases).toEqual({ versionTtlMs: 30_000, commandStateTtlMs: 10_000 });
     expect(engineDefaults.projector.retry).toEqual({ minMs: 200, maxMs: 10_000 });
+    // 2 ms: reads over HTTP during a replay (bench/RESULTS.md, the latency section).
+    expect(engineDefaults.projector.yieldEveryMs).toBe(2);
     expect(engineDefaults.reactor.retry).toEqual({ minMs: 200, maxMs: 30_000 });
     expect(engineDefaults.batchLimits).toEqual({
       maxRows: 50_000,
@@ -30,6 +32,7 @@ describe('engineDefaults', () => {
       copyThreshold: 1_000,
     });
     expect(engineDefaults.log.sessionTimeoutMs).toBe(30_000);
+    expect(engineDefaults.readYourWrites).toEqual({ waitMs: 5_000, maxWaitMs: 30_000, pollMs: 20 });
     expect(engineDefaults.verification).toEqual({ keyRanges: 1_024, differingKeys: 10 });
     expect(engineDefaults.shadowReads).toEqual({ alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 4 });
     // 512 KiB: a fetch decodes in one synchronous run (bench/RESULTS.md, the rebuild section).

@@ -1,0 +1,162 @@
+// A process that serves HTTP keeps its latency during a replay: the stable view is read over HTTP
+// at a steady rate, first on a quiet process, then while the same process replays the whole log.
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { contractRegistry } from '../events/index.ts';
+import { customerDirectoryV1 } from '../projections/customer-directory/v1.ts';
+import { orderTotalsV1 } from '../projections/order-totals/v1.ts';
+import { startProjectionist } from '../src/main.ts';
+import { contractsDecoder, replayProjection } from '../src/projections/index.ts';
+import { activateVersion } from '../src/rebuild/index.ts';
+import { migrateRegistry } from '../src/registry/index.ts';
+import type { Bench } from './lib/Bench.ts';
+import { benchDatabase } from './lib/benchDatabase.ts';
+import { buildVersion } from './lib/buildVersion.ts';
+import { runHttpLoad, type HttpSample } from './lib/httpLoad.ts';
+import { watchEventLoop, type LoopDelay } from './lib/loopDelay.ts';
+import { markdownTable } from './lib/markdownTable.ts';
+import { median, percentile } from './lib/percentile.ts';
+import { produceExampleLog } from './lib/produceExampleLog.ts';
+import { benchBrokers } from './lib/startBenchProjectionist.ts';
+
+const scale = Number(process.env.PROJECTIONIST_BENCH_SCALE ?? '1');
+const settings = {
+  events: Math.max(10_000, Math.round(1_000_000 * scale)),
+  perSecond: 200,
+  quietMs: 10_000,
+};
+
+type Phase = { p50: number; p99: number; max: number; loopP99: number; loopMax: number; failed: number };
+type Figures = { quiet: Phase; replay: Phase; replayPerSecond: number };
+
+const phaseOf = (samples: readonly HttpSample[], loop: LoopDelay): Phase => {
+  const ok = samples.filter((s) => s.status === 200).map((s) => s.ms);
+  return {
+    p50: percentile(ok, 50),
+    p99: percentile(ok, 99),
+    max: percentile(ok, 100),
+    loopP99: loop.p99Ms,
+    loopMax: loop.maxMs,
+    failed: samples.length - ok.length,
+  };
+};
+
+/** Runs `during` with the HTTP load on and the event loop watched; answers its phase figures. */
+const measure = async (urls: readonly string[], during: () => Promise<void>): Promise<Phase> => {
+  const load = runHttpLoad({ urls, perSecond: settings.perSecond });
+  const loop = watchEventLoop();
+  let delay: LoopDelay | undefined;
+  try {
+    await during();
+  } finally {
+    delay = loop.stop();
+  }
+  return phaseOf(await load.stop(), delay);
+};
+
+export const latencyBench: Bench = {
+  name: 'latency',
+  section: 'HTTP latency and event-loop delay during a replay',
+  run: async ({ runs }) => {
+    const log = await produceExampleLog({ label: 'latency', count: settings.events });
+    const results: Figures[] = [];
+    try {
+      for (let run = 1; run <= runs; run++) {
+        process.stdout.write(`latency: run ${run} of ${runs}\n`);
+        const database = await benchDatabase('latency');
+        const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+        try {
+          await migrateRegistry({ pool });
+          await buildVersion(log, pool, customerDirectoryV1);
+          await activateVersion({ pool, projection: 'customer-directory', version: 1, actor: 'bench' });
+          const ids = (
+            await pool.query<{ id: string }>('select id from customer_directory.customers limit 500')
+          ).rows.map((r) => r.id);
+          const running = await startProjectionist({
+            env: {
+              PROJECTIONIST_KAFKA_BROKERS: benchBrokers.join(','),
+              PROJECTIONIST_TOPIC_PREFIX: log.prefix,
+              PROJECTIONIST_DATABASE_URL: database.url,
+              PROJECTIONIST_HTTP_HOST: '127.0.0.1',
+              PROJECTIONIST_HTTP_PORT: '0',
+              PROJECTIONIST_LOG_LEVEL: process.env.PROJECTIONIST_LOG_LEVEL ?? 'warn',
+            },
+            http: 'listen',
+            workers: false,
+          });
+          try {
+            const { port } = running.app?.server.address() as AddressInfo;
+            const urls = ids.map(
+              (id) => `http://127.0.0.1:${port}/projections/customer-directory/customers?id=${id}`,
+            );
+            // Warm-up, not measured: connections, the route's first compilations.
+            await measure(urls, () => new Promise((r) => setTimeout(r, 2_000)));
+            const quiet = await measure(urls, () => new Promise((r) => setTimeout(r, settings.quietMs)));
+            let replayPerSecond = Number.NaN;
+            const replay = await measure(urls, async () => {
+              const result = await replayProjection({
+                pool,
+                client: log.client,
+                definition: orderTotalsV1,
+                decode: contractsDecoder(contractRegistry),
+                until: log.end,
+              });
+              replayPerSecond = log.events / (result.tookMs / 1000);
+            });
+            results.push({ quiet, replay, replayPerSecond });
+          } finally {
+            await running.stop();
+          }
+        } finally {
+          await pool.end();
+          await database.drop();
+        }
+      }
+    } finally {
+      await log.drop();
+    }
+    const m = (pick: (f: Figures) => number) => median(results.map(pick));
+    const ms = (v: number) => v.toFixed(1);
+    const table = markdownTable(
+      ['measure', 'quiet process', 'during the replay', 'ratio', 'goal'],
+      [
+        ['HTTP read p50 (ms)', ms(m((f) => f.quiet.p50)), ms(m((f) => f.replay.p50)), '', ''],
+        [
+          'HTTP read p99 (ms)',
+          ms(m((f) => f.quiet.p99)),
+          ms(m((f) => f.replay.p99)),
+          `${(m((f) => f.replay.p99) / m((f) => f.quiet.p99)).toFixed(2)}×`,
+          '≤ 2×',
+        ],
+        ['HTTP read max (ms)', ms(m((f) => f.quiet.max)), ms(m((f) => f.replay.max)), '', ''],
+        [
+          'event-loop delay p99 (ms)',
+          ms(m((f) => f.quiet.loopP99)),
+          ms(m((f) => f.replay.loopP99)),
+          '',
+          '≤ 20',
+        ],
+        ['event-loop delay max (ms)', ms(m((f) => f.quiet.loopMax)), ms(m((f) => f.replay.loopMax)), '', ''],
+        [
+          'reads failed (must be 0)',
+          String(m((f) => f.quiet.failed)),
+          String(m((f) => f.replay.failed)),
+          '',
+          '0',
+        ],
+      ],
+    );
+    return [
+      `${log.events.toLocaleString('en-US')} example events on 6 partitions. Each run builds customer-directory v1 into a fresh`,
+      'database and makes it active, then starts a Projectionist in the bench process (HTTP on, no workers, no',
+      `engine) and reads \`GET /projections/customer-directory/customers?id=…\` at ${settings.perSecond}/s (open loop, from a worker`,
+      `thread, 500 ids in turn): ${settings.quietMs / 1000} s on the quiet process, then for as long as the same process replays the`,
+      'whole log into order-totals v1 (replayProjection, the run path of every build). The event loop of the serving',
+      'thread is watched with monitorEventLoopDelay (10 ms resolution; the figures are the delay beyond it).',
+      `Medians of ${runs}; replay rate median`,
+      `${Math.round(m((f) => f.replayPerSecond)).toLocaleString('en-US')} events/s.`,
+      '',
+      table,
+    ].join('\n');
+  },
+};
