@@ -2,7 +2,12 @@ import type { CommandOutcome } from '../../src/commands/index.ts';
 import { Worker } from 'node:worker_threads';
 
 /** One command to send: its id (the events' causationId) and its JSON body. */
-export type PlannedCommand = { readonly id: string; readonly body: string };
+export type PlannedCommand = {
+  readonly id: string;
+  readonly body: string;
+  /** The key of the read-model row this command makes, when the load follows it (`LoadPlan.rows`). */
+  readonly rowKey?: string;
+};
 
 /**
  * What a load run does, in a worker thread of its own so the load and the observing do not
@@ -21,6 +26,11 @@ export type LoadPlan = {
   readonly pace:
     | { readonly kind: 'closed'; readonly clients: number }
     | { readonly kind: 'open'; readonly perSecond: number };
+  /**
+   * Follows the rows the commands with a `rowKey` make: polled every 5 ms
+   * (`select <column> from <table> where <column> = any(...)`) until each is visible.
+   */
+  readonly rows?: { readonly databaseUrl: string; readonly table: string; readonly column: string };
   /** How long to wait, after the last answer, for the last events. */
   readonly settleMs: number;
 };
@@ -32,6 +42,8 @@ export type CommandTiming = {
   /** HTTP status; 0 when the request failed without an answer. */
   readonly status: number;
   readonly seenAt: number | undefined;
+  /** When its row was first seen (commands with a `rowKey`, when the plan follows rows). */
+  readonly rowSeenAt?: number | undefined;
   /** The outcome its worker recorded, when read. */
   readonly outcome: CommandOutcome['status'] | undefined;
 };

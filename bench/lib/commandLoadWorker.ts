@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
 import { commandOutcomeType, type CommandOutcome } from '../../src/commands/index.ts';
 import {
   decodeEnvelope,
@@ -26,6 +27,33 @@ const client = new LogClient({
 const seen = new Map<string, number>();
 const outcomes = new Map<string, CommandOutcome['status']>();
 const stopTail = new AbortController();
+/** Row keys not yet seen, by the command that makes them; and when each row was first seen. */
+const rowsDue = new Map<string, string>();
+const rowSeen = new Map<string, number>();
+
+const followRows = async (rows: NonNullable<LoadPlan['rows']>, signal: AbortSignal) => {
+  const db = new pg.Client({ connectionString: rows.databaseUrl });
+  await db.connect();
+  try {
+    const sql = `select ${rows.column} as key from ${rows.table} where ${rows.column} = any($1)`;
+    while (!signal.aborted) {
+      if (rowsDue.size > 0) {
+        const byKey = new Map([...rowsDue].map(([id, key]) => [key, id]));
+        const found = await db.query<{ key: string }>(sql, [[...byKey.keys()]]).catch(() => ({ rows: [] }));
+        const at = now();
+        for (const { key } of found.rows) {
+          const id = byKey.get(key);
+          if (id === undefined) continue;
+          rowSeen.set(id, at);
+          rowsDue.delete(id);
+        }
+      }
+      await sleep(5);
+    }
+  } finally {
+    await db.end();
+  }
+};
 
 const tail = async (from: OffsetVector) => {
   for await (const batch of readLog({ client, topic: client.topics.events, from, signal: stopTail.signal })) {
@@ -42,6 +70,7 @@ const tail = async (from: OffsetVector) => {
 
 const send = async (command: PlannedCommand) => {
   const postedAt = now();
+  if (plan.rows !== undefined && command.rowKey !== undefined) rowsDue.set(command.id, command.rowKey);
   try {
     const res = await fetch(plan.url, {
       method: 'POST',
@@ -57,7 +86,9 @@ const send = async (command: PlannedCommand) => {
 
 const allSeen = async (commands: readonly PlannedCommand[], timeoutMs: number) => {
   const deadline = now() + timeoutMs;
-  while (now() < deadline && !commands.every((c) => seen.has(c.id))) await sleep(20);
+  const done = (c: PlannedCommand) =>
+    seen.has(c.id) && (plan.rows === undefined || c.rowKey === undefined || rowSeen.has(c.id));
+  while (now() < deadline && !commands.every(done)) await sleep(20);
 };
 
 const sendAll = async (): Promise<Awaited<ReturnType<typeof send>>[]> => {
@@ -85,6 +116,8 @@ const sendAll = async (): Promise<Awaited<ReturnType<typeof send>>[]> => {
 
 const from = await highWatermarks({ client, topic: client.topics.events });
 const tailing = tail(from);
+const stopRows = new AbortController();
+const following = plan.rows === undefined ? Promise.resolve() : followRows(plan.rows, stopRows.signal);
 try {
   await Promise.all(plan.warmup.map(send));
   await allSeen(plan.warmup, 60_000);
@@ -95,11 +128,13 @@ try {
   const timings: CommandTiming[] = plan.commands.map((c, i) => ({
     ...answers[i]!,
     seenAt: seen.get(c.id),
+    rowSeenAt: rowSeen.get(c.id),
     outcome: outcomes.get(c.id),
   }));
   parentPort?.postMessage(timings);
 } finally {
   stopTail.abort();
-  await tailing;
+  stopRows.abort();
+  await Promise.all([tailing, following]);
   await client.close();
 }

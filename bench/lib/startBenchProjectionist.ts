@@ -12,6 +12,8 @@ export type BenchProjectionist = {
   readonly brokers: readonly string[];
   /** Its own topic prefix. */
   readonly prefix: string;
+  /** Its own database. */
+  readonly databaseUrl: string;
   /** Stops it, then deletes its topics, its consumer groups and its database. */
   stop(): Promise<void>;
 };
@@ -36,11 +38,13 @@ const dropBenchTopics = async (brokers: readonly string[], prefix: string) => {
 
 /**
  * A real Projectionist for a bench: a fresh database and topic prefix, command workers on, the
- * HTTP server listening on a free port (the system picks it). `env` adds or overrides variables.
+ * HTTP server listening on a free port (the system picks it). `env` adds or overrides variables;
+ * `engine` runs the projections too (as `serve` does).
  */
 export const startBenchProjectionist = async (
   label: string,
   env: Record<string, string> = {},
+  options: { engine?: boolean } = {},
 ): Promise<BenchProjectionist> => {
   const database = await benchDatabase(label);
   const prefix = `bench-${label}-${randomUUID().slice(0, 8)}`;
@@ -58,6 +62,7 @@ export const startBenchProjectionist = async (
       },
       http: 'listen',
       workers: true,
+      engine: options.engine ?? false,
     });
   } catch (error) {
     await database.drop();
@@ -70,6 +75,7 @@ export const startBenchProjectionist = async (
     baseUrl: `http://127.0.0.1:${address.port}`,
     brokers: benchBrokers,
     prefix,
+    databaseUrl: database.url,
     stop: async () => {
       await running.stop();
       await dropBenchTopics(benchBrokers, prefix);

@@ -63,6 +63,8 @@ export class FlushPipeline {
   #writing: Promise<void> | undefined;
   /** Whether `#writing` has not ended yet. */
   #busy = false;
+  /** When the last flush began (performance.now()). */
+  #flushedAt = Number.NEGATIVE_INFINITY;
   /** Memory was emptied since `#writing` began: rows missing from memory may be in it, so loads wait. */
   #loadsWait = false;
 
@@ -186,6 +188,7 @@ export class FlushPipeline {
       this.#reportFlush(changes, batch, stats, at);
     });
     this.#busy = true;
+    this.#flushedAt = performance.now();
     // Awaited by the next settle(); this only keeps a failure from going unhandled meanwhile.
     pending
       .catch(() => undefined)
@@ -196,12 +199,19 @@ export class FlushPipeline {
   }
 
   /**
-   * Resolves once no flush is in flight (at once when none is), one turn of the event loop later:
-   * a batch the reader already holds is taken first. Never rejects (settle() surfaces a failure).
+   * Resolves once no flush is in flight (at once when none is) and the last one began at least
+   * `gapMs` ago, one turn of the event loop later: a batch the reader already holds is taken
+   * first. The gap bounds a busy tail to one flush per `gapMs` (each is a transaction with its
+   * checkpoints), so that batches grow with the load. Never rejects (settle() surfaces a failure).
    */
-  idle(): Promise<void> {
+  idle(gapMs: number): Promise<void> {
     const writing = this.#busy ? this.#writing : undefined;
-    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const turn = () =>
+      new Promise<void>((resolve) => {
+        const wait = this.#flushedAt + gapMs - performance.now();
+        if (wait > 1) setTimeout(resolve, wait);
+        else setImmediate(resolve);
+      });
     return writing === undefined ? turn() : writing.then(turn, turn);
   }
 

@@ -29,9 +29,9 @@ export type BatchLimits = {
   /** Longest an applied event waits for its flush while the log is quiet. Default 100 ms. */
   readonly maxDelayMs: number;
   /**
-   * Flush as soon as the reader has no batch ready and no flush is in flight; while one is, the
-   * events read meanwhile gather for the next (a group commit): a quiet log's event is visible one
-   * flush after it is read, and batches grow only under load. Default true; replays turn it off
+   * Flush as soon as the reader has no batch ready and no flush is in flight (nor began in the
+   * last 5 ms); while one is, the events read meanwhile gather for the next (a group commit): a
+   * quiet log's event is visible one flush after it is read, and batches grow only under load. Default true; replays turn it off
    * (they read history, where waiting for maxEvents makes fewer, larger flushes).
    */
   readonly flushWhenIdle: boolean;
@@ -41,6 +41,8 @@ export type BatchLimits = {
 
 export const defaultBatchLimits: BatchLimits = engineDefaults.batchLimits;
 const { yieldEveryMs } = engineDefaults.projector;
+/** The least time between the starts of two flushes of a tail that flushes when idle. */
+const idleFlushGapMs = 5;
 
 export type RunOutcome =
   /** The batches ended (a replay reached its target); all is flushed. */
@@ -212,7 +214,7 @@ export const runBatches = async (options: {
         const quiet = new Promise<'quiet'>((resolve) => {
           timer = setTimeout(resolve, pipeline.quietIn(limits.maxDelayMs), 'quiet');
         });
-        const idle = limits.flushWhenIdle ? [pipeline.idle().then(() => 'quiet' as const)] : [];
+        const idle = limits.flushWhenIdle ? [pipeline.idle(idleFlushGapMs).then(() => 'quiet' as const)] : [];
         result = await Promise.race([next, quiet, ...idle, ...pipeline.failure()]).finally(() =>
           clearTimeout(timer),
         );
