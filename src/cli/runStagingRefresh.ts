@@ -37,20 +37,27 @@ export const runStagingRefresh = async (options: {
   const emitter = createEmitter<ProjectorEvents>();
   const target = await highWatermarks({ client: running.log, topic: running.log.topics.events });
   const total = offsetDistance(new Map(), target);
+  // The replays' positions are in the staging topic when there is one: their own total.
+  let buildTotal = total;
   let lastPrint = 0;
   emitter.on('projector:batch', (batch) => {
     if (json || Date.now() - lastPrint < 500) return;
     lastPrint = Date.now();
     const done = offsetDistance(new Map(), batch.positions);
     process.stderr.write(
-      `\r${batch.name} v${batch.version} ${renderProgress(done, total)} ${done}/${total} events`,
+      `\r${batch.name} v${batch.version} ${renderProgress(done, buildTotal)} ${done}/${buildTotal} events`,
     );
   });
   const onTopicProgress = (copied: ReadonlyMap<number, bigint>) => {
     if (json || Date.now() - lastPrint < 500) return;
     lastPrint = Date.now();
     const done = offsetDistance(new Map(), copied);
-    process.stderr.write(`\rstaging topic ${renderProgress(done, total)} ${done}/${total} events`);
+    process.stderr.write(`\rstaging topic ${renderProgress(done, total)} ${done}/${total} offsets`);
+  };
+  const onBuildTarget = (until: ReadonlyMap<number, bigint>) => {
+    buildTotal = offsetDistance(new Map(), until);
+    lastPrint = 0;
+    if (!json) process.stderr.write('\n');
   };
   try {
     const result = await refreshStaging({
@@ -64,7 +71,12 @@ export const runStagingRefresh = async (options: {
       logger: scoped(running.logger, 'staging'),
       ...(stagingLog === undefined
         ? {}
-        : { stagingLog, onTopicProgress, replicationFactor: running.config.topics.replicationFactor }),
+        : {
+            stagingLog,
+            onTopicProgress,
+            onBuildTarget,
+            replicationFactor: running.config.topics.replicationFactor,
+          }),
     });
     if (!json) process.stderr.write('\n');
     if (json) {
@@ -81,7 +93,7 @@ export const runStagingRefresh = async (options: {
     );
     if (result.topic !== undefined)
       print(
-        `staging topic ${result.topic.topic}: ${result.topic.written} events written, ${result.topic.read} production records read${result.topic.refused > 0 ? `, ${result.topic.refused} refused by the upcasters` : ''}`,
+        `staging topic ${result.topic.topic}: ${result.topic.written} events written, ${result.topic.read} production offsets read${result.topic.refused > 0 ? `, ${result.topic.refused} refused by the upcasters` : ''}`,
       );
     // The summary names contract types and paths only ('(unknown type)', 'v2 data.address.*',
     // 'metadata.*'), never a key found in the data, so it is safe to print as it is.

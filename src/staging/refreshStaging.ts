@@ -108,6 +108,11 @@ export const refreshStaging = async (options: {
   replicationFactor?: number;
   /** How far the copy to the staging topic has read production, after each slice. */
   onTopicProgress?: (copied: OffsetVector) => void;
+  /**
+   * Where the staging database's replays end, before they start: the production target, or
+   * with a staging topic that topic's end (their `projector:batch` positions are in it).
+   */
+  onBuildTarget?: (until: OffsetVector) => void;
 }): Promise<StagingRefreshResult> => {
   const started = performance.now();
   const { logger } = options;
@@ -137,6 +142,7 @@ export const refreshStaging = async (options: {
   const emitter = options.emitter ?? createEmitter<ProjectorEvents>();
   if (stagingLog !== undefined)
     return refreshThroughTopic({ ...options, stagingLog, active, target, upcast, emitter, started });
+  options.onBuildTarget?.(target);
   const summaries: StagingSummary[] = [];
   const done: { name: string; version: number; tookMs: number }[] = [];
   for (const definition of active) {
@@ -243,6 +249,7 @@ const refreshThroughTopic = async (
   const done: { name: string; version: number; tookMs: number; appliedBy?: 'staging deployment' }[] = [];
   if (!topic.stopped) {
     const until = await highWatermarks({ client: stagingLog, topic: stagingLog.topics.events });
+    options.onBuildTarget?.(until);
     for (const definition of options.active) {
       const { name, version } = definition;
       let result;

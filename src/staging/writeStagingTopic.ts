@@ -18,7 +18,10 @@ import { stagingRefused } from './stagingRefused.ts';
 export type StagingTopicResult = {
   /** The staging deployment's events topic. */
   readonly topic: string;
-  /** Production records read by this run (from where the last run stopped to the target). */
+  /**
+   * Production offsets this run moved over (from where the last run stopped to the target): its
+   * records and the transaction markers between them.
+   */
   readonly read: number;
   /** Anonymized events written to the staging topic by this run. */
   readonly written: number;
