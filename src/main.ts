@@ -21,6 +21,7 @@ import { contractsDecoder, createEmitter } from './projections/index.ts';
 import { markEnvironment, migrateRegistry, requireRegistry } from './registry/index.ts';
 import { RebuildEngine, type RebuildEngineOptions } from './rebuild/index.ts';
 import { ReactorRunner, type ReactorDefinition } from './reactors/index.ts';
+import { ShadowReads } from './shadow/index.ts';
 import { refreshStagingDatabase } from './staging/index.ts';
 
 export type Running = {
@@ -40,6 +41,8 @@ export type Running = {
   readonly health: Health;
   /** This process's metrics registry (what GET /metrics answers), fed by the engine's and the command side's events. */
   readonly metrics: Metrics;
+  /** Shadow reads of the query API, when PROJECTIONIST_SHADOW_READS names a projection and HTTP runs. */
+  readonly shadow: ShadowReads | undefined;
   /** Marks the process draining (readiness 503), then stops in reverse order of start; a worker drains its batch in hand first. */
   stop(): Promise<void>;
 };
@@ -195,6 +198,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       }
     }
     let app: App | undefined;
+    let shadow: ShadowReads | undefined;
     const http = options.http ?? 'listen';
     if (http !== false) {
       // Reads answer clients: a statement that runs past the timeout is cut, not queued behind.
@@ -208,13 +212,24 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         name: 'read',
       });
       stops.push(() => readPool.end());
+      if (config.shadowReads.size > 0) {
+        const reads = new ShadowReads({
+          pool: readPool,
+          definitions: projections,
+          shares: config.shadowReads,
+          logger: scoped(logger, 'api'),
+        });
+        metrics.observeShadow(reads.events);
+        stops.push(() => reads.close());
+        shadow = reads;
+      }
       const appender = await new Appender(log).connect();
       stops.push(() => appender.close());
       app = await buildApp({
         logger,
         bodyLimit: config.http.bodyLimit,
         commands: { client: log, appender, store, catalog, events: commandEvents },
-        projections: { client: log, pool: readPool, definitions: projections },
+        projections: { client: log, pool: readPool, definitions: projections, shadow },
         admin: {
           client: log,
           pool,
@@ -245,7 +260,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       }
     }
     main.info({ brokers: config.kafka.brokers, prefix: config.topics.prefix }, 'projectionist started');
-    return { config, logger, log, pool, catalog, store, app, health, metrics, stop };
+    return { config, logger, log, pool, catalog, store, app, health, metrics, shadow, stop };
   } catch (error) {
     await stop();
     throw error;

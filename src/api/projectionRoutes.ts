@@ -5,6 +5,7 @@ import { ProjectionistError } from '../errors/index.ts';
 import { highWatermarks, offsetVectorToJson, type LogClient } from '../log/index.ts';
 import { activeVersion, listProjections } from '../registry/index.ts';
 import { readRows } from '../queries/index.ts';
+import type { ShadowReads } from '../shadow/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 
 export type ProjectionRoutesOptions = {
@@ -12,6 +13,8 @@ export type ProjectionRoutesOptions = {
   pool: pg.Pool;
   /** Every deployed projection version (the projections/ folder). */
   definitions: readonly ProjectionDefinition[];
+  /** Reads a share of the answered reads again from a candidate version (PROJECTIONIST_SHADOW_READS). */
+  shadow?: ShadowReads | undefined;
 };
 
 const name = z
@@ -72,14 +75,16 @@ export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = 
             },
           );
       }
-      return readRows({
-        pool,
-        definition,
+      const read = {
         table: request.params.table,
         filters,
         ...(after === undefined ? {} : { after }),
         ...(pageSize === undefined ? {} : { limit: pageSize }),
-      });
+      };
+      const page = await readRows({ pool, definition, ...read });
+      // Only a read that was answered is read again, and after: the candidate never touches the reply.
+      options.shadow?.observe(definition, read);
+      return page;
     },
   );
 };

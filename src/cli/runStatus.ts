@@ -21,6 +21,14 @@ const checksNote = (v: VersionReport): string => {
     : `checks FAILED${differing > 0 ? ` (${differing} rows differ)` : ''}`;
 };
 
+/** What shadow reads of the version found against the active one, when any ran. */
+const shadowNote = (v: VersionReport): string =>
+  v.shadow === null
+    ? ''
+    : `shadow reads: ${v.shadow.compared} compared, ${v.shadow.differing} differ` +
+      (v.shadow.errors === '0' ? '' : `, ${v.shadow.errors} failed`) +
+      (v.shadow.unaligned === '0' ? '' : `, ${v.shadow.unaligned} unaligned`);
+
 const render = (reports: readonly ProjectionReport[]): string =>
   formatTable(
     ['projection', 'version', 'state', 'active', 'lag', 'build', 'rate/s', 'eta', 'lease', 'notes'],
@@ -39,7 +47,9 @@ const render = (reports: readonly ProjectionReport[]): string =>
         v.rate === null ? '-' : Math.round(v.rate).toLocaleString('en'),
         seconds(v.etaMs),
         v.lease === null ? '-' : `${v.lease.holder}${v.lease.held ? '' : ' (expired)'}`,
-        [v.drift === null ? '' : 'code changed: bump the version', checksNote(v)].filter(Boolean).join('; '),
+        [v.drift === null ? '' : 'code changed: bump the version', checksNote(v), shadowNote(v)]
+          .filter(Boolean)
+          .join('; '),
       ]),
     ),
   );

@@ -25,6 +25,25 @@ const topicPrefix = z
   .trim()
   .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'expected letters, digits, ".", "_" or "-" (Kafka topic characters)');
 
+/** `name=10%,other=0.5%`: a share of 0 (excluded) to 100 percent per projection, as a map to 0..1. */
+const shadowShares = z
+  .string()
+  .trim()
+  .regex(
+    /^[a-z][a-z0-9_-]*=\d{1,3}(\.\d+)?%(,[a-z][a-z0-9_-]*=\d{1,3}(\.\d+)?%)*$/,
+    'expected name=N%, comma-separated (N from 0 to 100)',
+  )
+  .transform((s) => s.split(',').map((pair) => pair.split('=') as [string, string]))
+  .refine((pairs) => pairs.every(([, share]) => Number.parseFloat(share) <= 100), 'a share is over 100%')
+  .refine(
+    (pairs) => new Set(pairs.map(([name]) => name)).size === pairs.length,
+    'a projection is named twice',
+  )
+  .transform(
+    (pairs): ReadonlyMap<string, number> =>
+      new Map(pairs.map(([name, share]) => [name, Number.parseFloat(share) / 100])),
+  );
+
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
@@ -87,6 +106,8 @@ export const configSchema = z.object({
       'expected name=auto|manual, comma-separated',
     )
     .optional(),
+  /** Shadow reads: the share of each projection's reads read again from its caught-up candidate version and compared, e.g. "customer-directory=10%,order-totals=0.5%". Default none. */
+  PROJECTIONIST_SHADOW_READS: shadowShares.optional(),
   /** Retire a standby version after this long, in hours. Default none: only on the operator's word. */
   PROJECTIONIST_RETIRE_AFTER_HOURS: integer(1, 100_000).optional(),
   /** Consumer session timeout of the command workers: how soon a dead worker's partitions move. Default 30000 ms (broker minimum 6000). */
@@ -132,5 +153,7 @@ export type Config = Readonly<{
   environment: 'development' | 'staging' | 'production';
   defaultCutoverPolicy: 'auto' | 'manual';
   cutoverPolicies: ReadonlyMap<string, 'auto' | 'manual'>;
+  /** Share (0 to 1) of each projection's reads that shadow reads compare with its candidate version. */
+  shadowReads: ReadonlyMap<string, number>;
   retireAfterMs: number | undefined;
 }>;

@@ -78,6 +78,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
         return [name, policy === 'auto' ? 'auto' : 'manual'] as const;
       }),
     ),
+    shadowReads: c.PROJECTIONIST_SHADOW_READS ?? new Map<string, number>(),
     retireAfterMs:
       c.PROJECTIONIST_RETIRE_AFTER_HOURS === undefined
         ? undefined

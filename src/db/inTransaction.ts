@@ -7,11 +7,13 @@ import type pg from 'pg';
 export const inTransaction = async <T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
+  /** The statement that opens it, for another isolation level or access mode. */
+  begin = 'begin',
 ): Promise<T> => {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('begin');
+    await client.query(begin);
     const result = await work(client);
     await client.query('commit');
     return result;

@@ -1,3 +1,4 @@
 // PostgreSQL connections: the one place pools are made.
 export { createPool } from './createPool.ts';
 export { inTransaction } from './inTransaction.ts';
+export { inSnapshot } from './inSnapshot.ts';

@@ -41,3 +41,4 @@ export {
   projectionNameProblem,
 } from './schemaNames.ts';
 export { closestName } from './closestName.ts';
+export { fillTables } from './fillTables.ts';

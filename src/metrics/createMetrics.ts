@@ -4,6 +4,7 @@ import type { CommandEvents } from '../commands/index.ts';
 import type { LogClient } from '../log/index.ts';
 import type { Emitter, ProjectorEvents } from '../projections/index.ts';
 import type { RebuildEvents } from '../rebuild/index.ts';
+import type { ShadowEvents } from '../shadow/index.ts';
 import { readPositions } from './readPositions.ts';
 import { registerPositionGauges } from './registerPositionGauges.ts';
 
@@ -23,6 +24,8 @@ export type Metrics = {
   observeProjector(events: Emitter<ProjectorEvents>): () => void;
   /** Subscribes to the command side's events (intake and workers). */
   observeCommands(events: Emitter<CommandEvents>): () => void;
+  /** Subscribes to the query API's shadow reads. */
+  observeShadow(events: Emitter<ShadowEvents>): () => void;
   observeRequest(request: AnsweredRequest): void;
   /** Adds the gauges read at each scrape (topic ends, lag per partition, active versions, parked events), through this pool and client. Once. */
   observePositions(options: { pool: pg.Pool; client: LogClient }): void;
@@ -118,6 +121,12 @@ export const createMetrics = (): Metrics => {
     help: 'Commands the workers of this process dead-lettered (no contract accepts them).',
     registers,
   });
+  const shadowReads = new Counter({
+    name: 'projectionist_shadow_reads_total',
+    help: 'Reads answered by the active version and read again from a candidate version, by outcome (equal, differing, unaligned, error, busy, no-candidate).',
+    labelNames: ['projection', 'version', 'outcome'],
+    registers,
+  });
   const requests = new Histogram({
     name: 'projectionist_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method, route pattern and status.',
@@ -187,6 +196,17 @@ export const createMetrics = (): Metrics => {
           for (const [outcome, n] of Object.entries(counts)) if (n > 0) outcomes.inc({ outcome }, n);
           if (d.deadLettered > 0) deadLetters.inc(d.deadLettered);
         }),
+      ];
+      return () => offs.forEach((off) => off());
+    },
+    observeShadow: (events) => {
+      const offs = [
+        events.on('shadow:read', (r) =>
+          shadowReads.inc({ projection: r.name, version: version(r.version), outcome: r.outcome.kind }),
+        ),
+        events.on('shadow:skipped', (s) =>
+          shadowReads.inc({ projection: s.name, version: '', outcome: s.reason }),
+        ),
       ];
       return () => offs.forEach((off) => off());
     },

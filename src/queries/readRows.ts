@@ -55,32 +55,31 @@ const decodeCursor = (table: TableModel, cursor: string): string[] => {
 const jsonRow = (row: Row): JsonRow =>
   Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
 
-/**
- * One page of a projection table's rows, read through its stable view (the active version),
- * filtered by column equality and ordered by primary key; `after` continues from a page's
- * `next` cursor (keyset pagination: no offset scans). Every identifier is checked against the
- * definition: an unknown table is PRJ_NOT_FOUND, an unknown column or a bad value, limit or
- * cursor is PRJ_VALIDATION. A projection with no active version is PRJ_NOT_FOUND.
- */
-export const readRows = async (options: {
-  pool: pg.Pool;
-  definition: ProjectionDefinition;
-  table: string;
-  filters?: Readonly<Record<string, string | number | boolean | null>>;
-  after?: string;
+export type RowsQuery = {
+  /** The read's table, whose columns, key and filters shape the query. */
+  readonly table: TableModel;
+  readonly filters?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly after?: string;
   /** 1 to 1,000. Default 100. */
-  limit?: number;
-}): Promise<RowsPage> => {
-  const { pool, definition } = options;
-  const table = definition.model.tables.get(options.table);
-  if (table === undefined)
-    throw new ProjectionistError('PRJ_NOT_FOUND', `${definition.name} has no table ${options.table}`);
-  const limit = options.limit ?? 100;
+  readonly limit?: number;
+};
+
+/**
+ * The statement of one page of rows of `relation` (a table, a view or a parenthesized query that
+ * answers `table`'s columns): filtered by column equality, in key order, one row past the page.
+ * PRJ_VALIDATION for an unknown column or a bad value, limit or cursor.
+ */
+export const rowsStatement = (
+  query: RowsQuery,
+  relation: string,
+): { text: string; params: unknown[]; limit: number } => {
+  const { table } = query;
+  const limit = query.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
     throw invalid('limit', 'expected a whole number from 1 to 1000');
   const params: unknown[] = [];
   const where: string[] = [];
-  for (const [name, value] of Object.entries(options.filters ?? {})) {
+  for (const [name, value] of Object.entries(query.filters ?? {})) {
     const column = table.columnsByName.get(name);
     if (column === undefined) throw invalid(name, `not a column of ${table.name}`);
     if (value === null) {
@@ -93,8 +92,8 @@ export const readRows = async (options: {
     where.push(`t.${quoteIdentifier(name)} = $${params.length}::${sqlTypes[column.type]}`);
   }
   const keyColumns = table.primaryKey.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
-  if (options.after !== undefined) {
-    const values = decodeCursor(table, options.after);
+  if (query.after !== undefined) {
+    const values = decodeCursor(table, query.after);
     const placeholders = table.primaryKey.map((c, i) => {
       params.push(values[i]);
       return `$${params.length}::${sqlTypes[c.type]}`;
@@ -102,11 +101,58 @@ export const readRows = async (options: {
     where.push(`(${keyColumns}) > (${placeholders.join(', ')})`);
   }
   params.push(limit + 1);
-  const view = qualifiedName(definition.model.stableSchema, table.name);
   const text =
-    `select ${selectList(table)} from ${view} as t` +
+    `select ${selectList(table)} from ${relation} as t` +
     (where.length > 0 ? ` where ${where.join(' and ')}` : '') +
     ` order by ${keyColumns} limit $${params.length}`;
+  return { text, params, limit };
+};
+
+/** The page of `rowsStatement`'s raw answer: rows decoded for JSON, and the cursor past them. */
+export const rowsPage = (
+  table: TableModel,
+  raw: readonly Record<string, unknown>[],
+  limit: number,
+): RowsPage => {
+  const rows = raw.map((r) => decodeRow(table, r));
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(jsonRow),
+    next: rows.length > limit && last !== undefined ? encodeCursor(table, last) : null,
+  };
+};
+
+/**
+ * One page of a projection table's rows, read through its stable view (the active version),
+ * filtered by column equality and ordered by primary key; `after` continues from a page's
+ * `next` cursor (keyset pagination: no offset scans). Every identifier is checked against the
+ * definition: an unknown table is PRJ_NOT_FOUND, an unknown column or a bad value, limit or
+ * cursor is PRJ_VALIDATION. A projection with no active version is PRJ_NOT_FOUND.
+ */
+export const readRows = async (options: {
+  /** A pool, or a client in a transaction (a read at a position token). */
+  pool: pg.Pool | pg.PoolClient;
+  definition: ProjectionDefinition;
+  table: string;
+  filters?: Readonly<Record<string, string | number | boolean | null>>;
+  after?: string;
+  /** 1 to 1,000. Default 100. */
+  limit?: number;
+}): Promise<RowsPage> => {
+  const { pool, definition } = options;
+  const table = definition.model.tables.get(options.table);
+  if (table === undefined)
+    throw new ProjectionistError('PRJ_NOT_FOUND', `${definition.name} has no table ${options.table}`);
+  const { text, params, limit } = rowsStatement(
+    {
+      table,
+      ...(options.filters === undefined ? {} : { filters: options.filters }),
+      ...(options.after === undefined ? {} : { after: options.after }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    },
+    qualifiedName(definition.model.stableSchema, table.name),
+  );
   let result;
   try {
     result = await pool.query<Record<string, unknown>>(text, params);
@@ -119,11 +165,5 @@ export const readRows = async (options: {
       );
     throw error;
   }
-  const rows = result.rows.map((raw) => decodeRow(table, raw));
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    rows: page.map(jsonRow),
-    next: rows.length > limit && last !== undefined ? encodeCursor(table, last) : null,
-  };
+  return rowsPage(table, result.rows, limit);
 };

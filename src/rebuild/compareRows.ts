@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import {
+  fillTables,
   qualifiedName,
   quoteIdentifier,
   versionSchemaName,
@@ -9,7 +10,6 @@ import {
   type TablesSpec,
 } from '../definitions/index.ts';
 import type { ContentComparison, DifferingKey } from '../registry/index.ts';
-import { fillTables } from './fillTables.ts';
 
 /** One side of the comparison as a relation: `(select ...)` or a qualified table. */
 const relationOf = (source: { table: string } | { sql: string }, schema: string): string =>

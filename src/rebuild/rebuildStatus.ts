@@ -10,6 +10,8 @@ import {
   type VersionHealth,
   type VersionState,
   readVersionRows,
+  readShadowReads,
+  type ShadowTally,
   type VersionRow,
   type Verification,
 } from '../registry/index.ts';
@@ -65,6 +67,8 @@ export type VersionReport = {
   readonly verification: Verification | null;
   /** The checks its deployed definition declares (0: it is unverified); null when not deployed or no definitions were given. */
   readonly declaredChecks: number | null;
+  /** What shadow reads of it found against the active version (every serving process's); null when none ran. */
+  readonly shadow: ShadowTally | null;
   readonly changedBy: string | null;
 };
 
@@ -102,11 +106,12 @@ export const rebuildStatus = async (options: {
   definitions?: readonly ProjectionDefinition[];
 }): Promise<ProjectionReport[]> => {
   const { pool, client, definitions } = options;
-  const [rows, head, drifts, parked] = await Promise.all([
+  const [rows, head, drifts, parked, shadows] = await Promise.all([
     readVersionRows({ db: pool }),
     highWatermarks({ client, topic: client.topics.events }),
     definitions === undefined ? Promise.resolve([]) : findDrift({ pool, definitions }),
     countParked({ db: pool }),
+    readShadowReads({ db: pool }),
   ]);
   const reports = new Map<
     string,
@@ -150,6 +155,10 @@ export const rebuildStatus = async (options: {
       verification: row.verification,
       declaredChecks:
         definitions?.find((d) => d.name === row.name && d.version === row.version)?.checks.length ?? null,
+      shadow:
+        shadows.find(
+          (t) => t.name === row.name && t.version === row.version && t.against === row.activeVersion,
+        ) ?? null,
       changedBy: row.changedBy,
     });
   }

@@ -2,8 +2,8 @@ import { ProjectionistError } from '../errors/index.ts';
 import type { CheckResult } from '../registry/index.ts';
 import type pg from 'pg';
 import { compareRows } from './compareRows.ts';
-import { fillTables } from './fillTables.ts';
 import {
+  fillTables,
   qualifiedName,
   quoteIdentifier,
   versionSchemaName,

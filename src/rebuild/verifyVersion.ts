@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { inSnapshot } from '../db/index.ts';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { offsetVectorToJson, type OffsetVector } from '../log/index.ts';
@@ -14,25 +15,6 @@ import { findDefinition } from './findDefinition.ts';
 import { runCheck } from './runCheck.ts';
 
 export type { Verification };
-
-/** Runs `work` in a repeatable-read, read-only transaction: one snapshot, and nothing it can write. */
-const inSnapshot = async <T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin isolation level repeatable read read only');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch((e: unknown) => {
-      broken = e instanceof Error ? e : new Error(String(e));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
-};
 
 const sameVector = (a: OffsetVector, b: OffsetVector): boolean =>
   a.size === b.size && [...a].every(([p, o]) => b.get(p) === o);

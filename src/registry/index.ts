@@ -63,3 +63,5 @@ export { insertAccepted } from './insertAccepted.ts';
 export { readAccepted, type AcceptedCommand } from './readAccepted.ts';
 export { readParkedReasons } from './readParkedReasons.ts';
 export { forgetVersion } from './forgetVersion.ts';
+export { recordShadowReads, type ShadowCounts } from './recordShadowReads.ts';
+export { readShadowReads, type ShadowTally } from './readShadowReads.ts';

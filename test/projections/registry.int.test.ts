@@ -42,7 +42,14 @@ describe('the registry', () => {
 
   it('applies its migrations once, however many processes start at the same time', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => migrateRegistry({ pool })));
-    const all = ['001_registry', '002_rebuilds', '003_parked', '004_environment', '005_command_intake'];
+    const all = [
+      '001_registry',
+      '002_rebuilds',
+      '003_parked',
+      '004_environment',
+      '005_command_intake',
+      '006_shadow_reads',
+    ];
     expect(results.flat()).toEqual(all);
     expect(await migrateRegistry({ pool })).toEqual([]);
     const applied = await pool.query<{ id: string }>(`select id from projectionist.migrations order by id`);

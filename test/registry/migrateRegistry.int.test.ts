@@ -16,6 +16,7 @@ const registryTables = [
   'projectionist.parked',
   'projectionist.projections',
   'projectionist.rebuilds',
+  'projectionist.shadow_reads',
   'projectionist.versions',
   'projectionist_environment.refreshes',
   'projectionist_environment.role',
@@ -67,6 +68,7 @@ describe('migrating the registry', () => {
       '003_parked',
       '004_environment',
       '005_command_intake',
+      '006_shadow_reads',
     ]);
     await withFreshDatabase(async (pool) => {
       expect(await migrateRegistry({ pool })).toEqual(ids);

@@ -121,7 +121,19 @@ const renderProjections = () => {
     root.append(el('p', { class: 'muted', text: 'no projections registered yet' }));
     return;
   }
-  const headings = ['projection', 'version', 'state', 'lag', 'build', 'rate/s', 'eta', 'parked', ''];
+  const headings = [
+    'projection',
+    'version',
+    'state',
+    'lag',
+    'build',
+    'rate/s',
+    'eta',
+    'parked',
+    'checks',
+    'shadow reads',
+    '',
+  ];
   const body = el('tbody');
   for (const p of state.projections) {
     for (const v of p.versions) {
@@ -164,6 +176,8 @@ const renderProjections = () => {
           el('td', { text: rate === null || rate === undefined ? '-' : formatCount(Math.round(rate)) }),
           el('td', { text: formatEta(eta) }),
           el('td', { text: v.parked.total === 0 ? '' : String(v.parked.total) }),
+          el('td', { 'data-checks': key, text: checksText(v) }),
+          el('td', { 'data-shadow': key, text: shadowText(v) }),
           el('td', {}, buttons),
         ),
       );
@@ -171,6 +185,24 @@ const renderProjections = () => {
   }
   root.append(tableOf(headings, body));
 };
+
+/** What the version's checks said last, or that it declares none (a cutover then needs "unverified"). */
+const checksText = (v) => {
+  const outcome =
+    v.verification?.outcome ?? (v.verification ? (v.verification.passed ? 'passed' : 'failed') : null);
+  if (outcome === 'unverified' || (outcome === null && v.declaredChecks === 0 && !v.active))
+    return 'unverified';
+  if (outcome === null) return '';
+  const differing = v.verification.results.reduce((n, r) => n + (r.content?.differingRows ?? 0), 0);
+  return outcome === 'passed' ? 'passed' : `FAILED${differing > 0 ? ` (${differing} rows differ)` : ''}`;
+};
+
+/** Shadow reads of the version against the active one: compared, and how many differed (the operator cuts over at 0). */
+const shadowText = (v) =>
+  v.shadow === null || v.shadow === undefined
+    ? ''
+    : `${formatCount(v.shadow.compared)} compared, ${formatCount(v.shadow.differing)} differ` +
+      (v.shadow.errors === '0' ? '' : `, ${formatCount(v.shadow.errors)} failed`);
 
 /** A progress event moves the bar in place, without waiting for the next status. */
 const applyProgress = (data) => {

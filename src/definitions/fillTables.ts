@@ -1,4 +1,4 @@
-import { qualifiedName } from '../definitions/index.ts';
+import { qualifiedName } from './schemaNames.ts';
 
 /**
  * A declared query with every `{table}` made the table of `schema` (a version's schema). The
