@@ -91,6 +91,10 @@ export type EngineDefaults = {
     /** How long the intake waits for Kafka to take a request's commands before it answers 503, in ms. */
     readonly sendTimeoutMs: number;
   };
+  readonly staging: {
+    /** Most places `staging scan` lists (it stops looking past them and says so). */
+    readonly scanHitLimit: number;
+  };
   readonly log: {
     /** Consumer session timeout: how soon a dead consumer's partitions move, in ms. */
     readonly sessionTimeoutMs: number;
@@ -150,6 +154,7 @@ export const engineDefaults = {
   cutover: { lockTimeoutMs: 100, maxWaitMs: 5_000 },
   readYourWrites: { waitMs: 5_000, maxWaitMs: 30_000, pollMs: 20 },
   commands: { catchUpTimeoutMs: 60_000, sendTimeoutMs: 10_000 },
+  staging: { scanHitLimit: 1_000 },
   log: {
     sessionTimeoutMs: 30_000,
     restartBackoff: { minMs: 500, maxMs: 30_000 },

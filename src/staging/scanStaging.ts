@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { engineDefaults } from '../config/index.ts';
 import type { LogClient } from '../log/index.ts';
 import type { Canary, CanaryHit } from './Canary.ts';
 import { scanDatabase } from './scanDatabase.ts';
@@ -25,11 +26,11 @@ export const scanStaging = async (options: {
   staging?: pg.Pool;
   stagingLog?: LogClient;
   canaries: readonly Canary[];
-  /** Most hits reported. Default 1,000. */
+  /** Most hits reported. Default engineDefaults.staging.scanHitLimit (1,000). */
   limit?: number;
   signal?: AbortSignal;
 }): Promise<StagingScan> => {
-  const limit = options.limit ?? 1000;
+  const limit = options.limit ?? engineDefaults.staging.scanHitLimit;
   const { canaries } = options;
   const db =
     options.staging === undefined
