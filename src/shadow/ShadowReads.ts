@@ -29,7 +29,7 @@ type Candidate = { readonly definition: ProjectionDefinition | undefined; readon
  * Shadow reads of one serving process. For a projection given a share (PROJECTIONIST_SHADOW_READS),
  * that share of the reads the active version answered is read again, after the answer, from the
  * newest deployed version that is caught up and does not serve (the candidate), and compared
- * (compareRead). Outcomes are counted in projectionist.shadow_reads (status, the dashboard),
+ * (compareRead). Outcomes are counted in the registry (recordShadowReads: status, the dashboard),
  * emitted as `shadow:read` (metrics), and a difference is logged with its keys. Nothing of it can
  * slow or fail the client's read: it runs later, at most `maxInFlight` at once, and a failure is
  * counted as an error.
