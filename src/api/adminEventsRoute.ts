@@ -28,6 +28,8 @@ export const adminEventsRoute: FastifyPluginAsyncZod<AdminEventsOptions> = async
   app.get(
     '/admin/events',
     {
+      // Open for as long as a dashboard watches: a replay need not make way for it.
+      config: { background: true },
       schema: {
         security: [{ admin: [] }],
         tags: ['admin'],

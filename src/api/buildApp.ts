@@ -8,6 +8,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../logger/index.ts';
+import { foreground } from '../projections/index.ts';
 import { commandRoutes, type CommandRoutesOptions } from './commandRoutes.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
 import { adminRoutes, type AdminRoutesOptions } from './adminRoutes.ts';
@@ -56,6 +57,12 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   timeRequests(app as unknown as FastifyInstance, options.metrics);
+  // A replay in this process makes way while a request is open (a stream that stays open, such
+  // as the live feed, says so with `config: { background: true }` and does not count).
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config as { background?: boolean } | undefined;
+    if (config?.background !== true) reply.raw.once('close', foreground.enter());
+  });
   app.setErrorHandler(problemHandler(options.logger));
   drainOversizedBodies(app as unknown as FastifyInstance, options.bodyLimit);
   // Only JSON bodies: text/plain is answered 415 like any other type, not parsed as a string.

@@ -19,6 +19,8 @@ export type EngineDefaults = {
     readonly parkedRetryMs: number;
     /** Longest the batch loop runs on the event loop before it lets others take a turn, in ms. */
     readonly yieldEveryMs: number;
+    /** The same while an HTTP request of this process is open (src/projections/foreground.ts), in ms. */
+    readonly foregroundYieldMs: number;
   };
   readonly reactor: {
     /** Backoff of a reactor after a failed handler or a fault. */
@@ -130,6 +132,7 @@ export const engineDefaults = {
     parkedPollMs: 2_000,
     parkedRetryMs: 30_000,
     yieldEveryMs: 2,
+    foregroundYieldMs: 0.5,
   },
   reactor: { retry: { minMs: 200, maxMs: 30_000 } },
   batchLimits: {

@@ -17,9 +17,17 @@ export {
 } from './eventDecoder.ts';
 export type { ProjectorEvents } from './projectorEvents.ts';
 export { createEmitter, type Emitter } from './createEmitter.ts';
-export { createTables, createIndexes, emptyTables } from './createTables.ts';
+export {
+  createTables,
+  createIndexes,
+  emptyTables,
+  tableStatements,
+  indexStatements,
+  analyzeStatements,
+} from './createTables.ts';
 export { retryParked } from './retryParked.ts';
 export { decodeRow, selectList, loadRows } from './loadRows.ts';
 export { decodeRecord } from './decodeRecord.ts';
 export { createBatchState } from './createBatchState.ts';
 export { flushBatch } from './flushBatch.ts';
+export { foreground } from './foreground.ts';

@@ -13,6 +13,7 @@ import { decodeRecord, type RecordOutcome } from './decodeRecord.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { BatchSink } from './BatchSink.ts';
 import { FlushPipeline } from './FlushPipeline.ts';
+import { foreground } from './foreground.ts';
 import { positionKey, type Parking } from './Parking.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 
@@ -40,7 +41,7 @@ export type BatchLimits = {
 };
 
 export const defaultBatchLimits: BatchLimits = engineDefaults.batchLimits;
-const { yieldEveryMs } = engineDefaults.projector;
+const { yieldEveryMs, foregroundYieldMs } = engineDefaults.projector;
 /** The least time between the starts of two flushes of a tail that flushes when idle. */
 const idleFlushGapMs = 5;
 
@@ -101,11 +102,14 @@ export const runBatches = async (options: {
     let planned = 0;
     for (const record of batch.records) {
       // A fetch holds thousands of records that decode and apply without one real await: yield
-      // every ~2 ms (checked every 32 records) so that HTTP and live projectors in this process
-      // keep their latency. A request takes several turns of the loop (parse, each query, reply),
+      // every ~2 ms (checked every 32 records; 0.5 ms while an HTTP request is open, see
+      // foreground.ts) so that HTTP and live projectors in this process keep their latency. A request takes several turns of the loop (parse, each query, reply),
       // each waiting out one slice: with 10 ms slices checked every 256 records, reads over HTTP
       // during a replay had a p50 of 420 ms; with these, 30 ms (bench/RESULTS.md, the latency section).
-      if ((counts.records & 31) === 0 && performance.now() - lastYield > yieldEveryMs) {
+      if (
+        (counts.records & 31) === 0 &&
+        performance.now() - lastYield > (foreground.busy ? foregroundYieldMs : yieldEveryMs)
+      ) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }

@@ -22,6 +22,7 @@ describe('engineDefaults', () => {
     expect(engineDefaults.projector.retry).toEqual({ minMs: 200, maxMs: 10_000 });
     // 2 ms: reads over HTTP during a replay (bench/RESULTS.md, the latency section).
     expect(engineDefaults.projector.yieldEveryMs).toBe(2);
+    expect(engineDefaults.projector.foregroundYieldMs).toBe(0.5);
     expect(engineDefaults.reactor.retry).toEqual({ minMs: 200, maxMs: 30_000 });
     expect(engineDefaults.batchLimits).toEqual({
       maxRows: 50_000,
