@@ -10,6 +10,7 @@ import { runDeadLetters } from './runDeadLetters.ts';
 import { runLogCheck } from './runLogCheck.ts';
 import { runOperatorVerb } from './runOperatorVerb.ts';
 import { runParked } from './runParked.ts';
+import { runPlan } from './runPlan.ts';
 import { runServe } from './runServe.ts';
 import { runStagingRefresh } from './runStagingRefresh.ts';
 import { runStagingScan } from './runStagingScan.ts';
@@ -68,7 +69,12 @@ export const runCommandLine = async (
     });
   if (verb === 'staging scan')
     return runStagingScan({ logger, canaryFile: String(flags.canary), json, print });
-  const readOnly = verb === 'status' || verb === 'topics check';
+  const readOnly =
+    verb === 'status' ||
+    verb === 'topics check' ||
+    verb === 'plan' ||
+    verb === 'plan retire' ||
+    verb === 'plan rollback';
   const running = await startProjectionist({ workers: false, http: false, logger, readOnly });
   try {
     const [name = ''] = args;
@@ -92,6 +98,19 @@ export const runCommandLine = async (
         });
       case 'topics check':
         return await topicsCheck(running, json, print);
+      case 'plan':
+      case 'plan retire':
+      case 'plan rollback':
+        return await runPlan({
+          running,
+          definitions: projections,
+          operation: verb === 'plan' ? 'rebuild' : verb === 'plan retire' ? 'retire' : 'rollback',
+          name,
+          version,
+          fromScratch: flags['from-scratch'] === true,
+          json,
+          print,
+        });
       case 'parked list':
       case 'parked retry':
       case 'parked skip':

@@ -9,6 +9,8 @@ import { exitCodes } from './exitCodes.ts';
 import { formatTable } from './formatTable.ts';
 import { renderProgress } from './renderProgress.ts';
 
+const shorten = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
 const describe = (check: LogCheck): string[] => {
   const lines = [
     `checked ${check.topics.map((t) => `${t.name} (${t.records} records)`).join(' and ')}` +
@@ -39,7 +41,7 @@ const describe = (check: LogCheck): string[] => {
           `${f.topic}[${f.partition}]@${f.offset}`,
           `${f.type ?? '?'}${f.version === null ? '' : ` v${f.version}`}`,
           f.problem,
-          f.reason,
+          shorten(f.reason, 100),
         ]),
       ),
     );

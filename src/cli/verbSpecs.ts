@@ -114,6 +114,28 @@ export const verbSpecs = [
     summary: 'report topics whose config would lose history, and truncated partitions (read-only)',
   },
   {
+    words: 'plan',
+    args: onVersion,
+    flags: {
+      json,
+      'from-scratch': { type: 'boolean', text: 'plan a rebuild from scratch (the schema dropped first)' },
+    },
+    summary:
+      'print the DDL, target offsets, checks and cutover SQL a rebuild and cutover would run; changes nothing (a read-only transaction)',
+  },
+  {
+    words: 'plan retire',
+    args: onVersion,
+    flags: { json },
+    summary: 'print the SQL retire would run; changes nothing (a read-only transaction)',
+  },
+  {
+    words: 'plan rollback',
+    args: ['<projection>'],
+    flags: { json },
+    summary: 'print the SQL rollback would run; changes nothing (a read-only transaction)',
+  },
+  {
     words: 'check',
     args: [],
     flags: {

@@ -1,4 +1,5 @@
 // PostgreSQL connections: the one place pools are made.
 export { createPool } from './createPool.ts';
 export { inTransaction } from './inTransaction.ts';
+export { runStatement, type Statement } from './Statement.ts';
 export { inSnapshot } from './inSnapshot.ts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { runStatement, type Statement } from '../db/index.ts';
 import {
   sqlTypes,
   type ProjectionDefinition,
@@ -26,34 +27,44 @@ export const indexName = (table: string, columns: readonly string[]): string => 
   return `${plain.slice(0, 48)}_${hash}_idx`;
 };
 
+/** The version's schema and its tables with their primary keys only, when missing: what a build creates first. */
+export const tableStatements = (definition: ProjectionDefinition<TablesSpec>): Statement[] => [
+  { text: `create schema if not exists ${quoteIdentifier(definition.model.schema)}`, values: [] },
+  ...[...definition.model.tables.values()].map((table) => ({ text: tableDdl(table), values: [] })),
+];
+
+/** The version's secondary indexes, when missing: what a build creates once its replay is done. */
+export const indexStatements = (definition: ProjectionDefinition<TablesSpec>): Statement[] =>
+  [...definition.model.tables.values()].flatMap((table) =>
+    table.indexes.map((columns) => ({
+      text: `create index if not exists ${quoteIdentifier(indexName(table.name, columns))} on ${table.qualified} (${columns.map(quoteIdentifier).join(', ')})`,
+      values: [],
+    })),
+  );
+
+/** Fresh statistics on the version's tables, after a build. */
+export const analyzeStatements = (definition: ProjectionDefinition<TablesSpec>): Statement[] =>
+  [...definition.model.tables.values()].map((table) => ({ text: `analyze ${table.qualified}`, values: [] }));
+
+const runAll = async (db: Db, statements: readonly Statement[]) => {
+  for (const statement of statements) await runStatement(db, statement);
+};
+
 /**
  * Creates the version's schema and its tables with their primary keys only, when missing. A
  * replay fills them bare; `createIndexes` adds the secondary indexes afterwards, which is
  * faster than maintaining them row by row.
  */
-export const createTables = async (options: {
+export const createTables = (options: {
   db: Db;
   definition: ProjectionDefinition<TablesSpec>;
-}): Promise<void> => {
-  const { db, definition } = options;
-  await db.query(`create schema if not exists ${quoteIdentifier(definition.model.schema)}`);
-  for (const table of definition.model.tables.values()) await db.query(tableDdl(table));
-};
+}): Promise<void> => runAll(options.db, tableStatements(options.definition));
 
 /** Creates the version's secondary indexes, when missing. */
-export const createIndexes = async (options: {
+export const createIndexes = (options: {
   db: Db;
   definition: ProjectionDefinition<TablesSpec>;
-}): Promise<void> => {
-  for (const table of options.definition.model.tables.values()) {
-    for (const columns of table.indexes) {
-      const list = columns.map(quoteIdentifier).join(', ');
-      await options.db.query(
-        `create index if not exists ${quoteIdentifier(indexName(table.name, columns))} on ${table.qualified} (${list})`,
-      );
-    }
-  }
-};
+}): Promise<void> => runAll(options.db, indexStatements(options.definition));
 
 /** The version's tables that hold no row. */
 export const emptyTables = async (options: {
@@ -69,10 +80,7 @@ export const emptyTables = async (options: {
 };
 
 /** Gathers fresh statistics on the version's tables: after a build the planner has seen them empty, if at all. */
-export const analyzeTables = async (options: {
+export const analyzeTables = (options: {
   db: Db;
   definition: ProjectionDefinition<TablesSpec>;
-}): Promise<void> => {
-  for (const table of options.definition.model.tables.values())
-    await options.db.query(`analyze ${table.qualified}`);
-};
+}): Promise<void> => runAll(options.db, analyzeStatements(options.definition));

@@ -3,15 +3,16 @@ import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { findLockBlockers, findLockHolders, type LockBlocker } from './findLockBlockers.ts';
-import { inTransaction } from '../db/index.ts';
-import { qualifiedName, quoteIdentifier, stableSchemaName, versionSchemaName } from '../definitions/index.ts';
+import { inTransaction, runStatement } from '../db/index.ts';
+import { stableSchemaName, versionSchemaName } from '../definitions/index.ts';
+import { insertAudit, lockProjection, lockVersionRow } from '../registry/index.ts';
+import { lockTimeoutStatement } from './lockTimeoutStatement.ts';
 import {
-  insertAudit,
-  lockProjection,
-  lockVersionRow,
-  setActiveVersion,
-  setVersionState,
-} from '../registry/index.ts';
+  backendPidStatement,
+  stableViewsStatement,
+  switchWrites,
+  versionTablesStatement,
+} from './switchStatements.ts';
 
 export type Activation = {
   readonly name: string;
@@ -43,9 +44,9 @@ const activateOnce = (options: {
   inTransaction(options.pool, async (client): Promise<Activation> => {
     const { projection: name, version, actor } = options;
     const started = performance.now();
-    const backend = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const backend = await runStatement<{ pid: number }>(client, backendPidStatement);
     options.onBackend(backend.rows[0]?.pid ?? 0);
-    await client.query(`select set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs}ms`]);
+    await runStatement(client, lockTimeoutStatement(options.lockTimeoutMs));
     // The projection row's lock serializes cutovers of one projection, and every operator's change
     // to its versions (pause, resume, cancel, retire, rebuild requests take it too).
     const row = await lockProjection({ db: client, name, version });
@@ -65,37 +66,20 @@ const activateOnce = (options: {
       );
     const schema = versionSchemaName(name, version);
     const tables = (
-      await client.query<{ tablename: string }>(
-        `select tablename from pg_tables where schemaname = $1 order by tablename`,
-        [schema],
-      )
+      await runStatement<{ tablename: string }>(client, versionTablesStatement(schema))
     ).rows.map((r) => r.tablename);
     if (tables.length === 0)
       throw new ProjectionistError('PRJ_VERSION_STATE', `${name} v${version} has no tables yet`, {
         details: { name, version },
       });
     const stable = row.schemaName;
-    await client.query(`create schema if not exists ${quoteIdentifier(stable)}`);
-    const views = await client.query<{ viewname: string }>(
-      `select viewname from pg_views where schemaname = $1`,
-      [stable],
+    const views = (await runStatement<{ viewname: string }>(client, stableViewsStatement(stable))).rows.map(
+      (r) => r.viewname,
     );
-    for (const { viewname } of views.rows) await client.query(`drop view ${qualifiedName(stable, viewname)}`);
-    for (const table of tables)
-      await client.query(
-        `create view ${qualifiedName(stable, table)} as select * from ${qualifiedName(schema, table)}`,
-      );
-    await setActiveVersion({ db: client, name, version });
     const from = row.activeVersion;
-    if (from !== null && from !== version)
-      await setVersionState({
-        db: client,
-        name,
-        version: from,
-        state: { status: 'standby' },
-        onlyFrom: 'live',
-      });
-    await setVersionState({ db: client, name, version, state: { status: 'live' } });
+    // The same statements `projectionist plan` prints (switchTransaction).
+    for (const statement of switchWrites({ name, version, stable, tables, views, from }))
+      await runStatement(client, statement);
     const tookMs = Math.round(performance.now() - started);
     await insertAudit({ db: client, name, from, to: version, actor, tookMs });
     return { name, from, to: version, tookMs };

@@ -19,6 +19,10 @@ export { cancelRebuild } from './cancelRebuild.ts';
 export type { CutoverResult, SwitchOptions as CutoverOptions } from './switchVersion.ts';
 
 // Looking.
+export { planRebuild } from './planRebuild.ts';
+export { planRetire } from './planRetire.ts';
+export { planRollback } from './planRollback.ts';
+export type { OperationPlan, PlanStep } from './OperationPlan.ts';
 export { verifyVersion, type Verification } from './verifyVersion.ts';
 export type { CheckResult } from './runCheck.ts';
 export {

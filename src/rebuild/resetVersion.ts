@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ProjectionistError } from '../errors/index.ts';
-import { quoteIdentifier, type ProjectionDefinition } from '../definitions/index.ts';
+import { runStatement } from '../db/index.ts';
+import { type ProjectionDefinition } from '../definitions/index.ts';
 import {
   deleteCheckpoints,
   type Lease,
@@ -8,6 +9,7 @@ import {
   writeProgress,
   writeRebuild,
 } from '../registry/index.ts';
+import { dropSchemaStatement } from './dropSchemaStatement.ts';
 import { lockVersion } from './lockVersion.ts';
 
 /**
@@ -33,7 +35,7 @@ export const resetVersion = async (options: {
           details: { name, version },
         },
       );
-    await client.query(`drop schema if exists ${quoteIdentifier(definition.model.schema)} cascade`);
+    await runStatement(client, dropSchemaStatement(name, version));
     await deleteCheckpoints({ db: client, name, version });
     await writeProgress({ db: client, name, version, progress: {} });
     await writeRebuild({

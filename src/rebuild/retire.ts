@@ -1,9 +1,17 @@
 import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
-import { inTransaction } from '../db/index.ts';
-import { quoteIdentifier, versionSchemaName } from '../definitions/index.ts';
-import { deleteCheckpoints, fenceLease, setVersionState, writeRebuild } from '../registry/index.ts';
+import { inTransaction, runStatement, type Statement } from '../db/index.ts';
+import { versionSchemaName } from '../definitions/index.ts';
+import {
+  deleteCheckpointsStatement,
+  fenceLeaseStatement,
+  lockProjectionStatement,
+  rebuildStatement,
+  versionStateStatement,
+} from '../registry/index.ts';
+import { dropSchemaStatement } from './dropSchemaStatement.ts';
+import { lockTimeoutStatement } from './lockTimeoutStatement.ts';
 import { lockVersion } from './lockVersion.ts';
 
 export type Retirement = {
@@ -16,6 +24,54 @@ export type Retirement = {
 
 /** Who holds the lease of a retired version: nobody can take it (it never expires). */
 export const retiredHolder = 'retired';
+
+/**
+ * What a retirement writes once it holds the projection's row: the lease fenced (it waits for a
+ * flush in flight, which holds the row since its lease check), the schema dropped with every
+ * table, the checkpoints deleted, the version marked retired and its rebuild row cleared.
+ */
+export const retireWrites = (options: {
+  name: string;
+  version: number;
+  actor: string;
+  at: Date;
+}): Statement[] => {
+  const { name, version, actor } = options;
+  return [
+    fenceLeaseStatement({ name, version, holder: retiredHolder }),
+    dropSchemaStatement(name, version),
+    deleteCheckpointsStatement({ name, version }),
+    versionStateStatement({ name, version, state: { status: 'retired' } }),
+    rebuildStatement({
+      name,
+      version,
+      fields: {
+        changed_by: actor,
+        changed_at: options.at,
+        requested_at: null,
+        phase: null,
+        caught_up_at: null,
+        rate: null,
+        eta_ms: null,
+      },
+    }),
+  ];
+};
+
+/** Every statement of a retirement, in order, as `retire` runs it. */
+export const retireTransaction = (options: {
+  name: string;
+  version: number;
+  actor: string;
+  at: Date;
+  lockTimeoutMs: number;
+}): Statement[] => [
+  { text: 'begin', values: [] },
+  lockTimeoutStatement(options.lockTimeoutMs),
+  lockProjectionStatement(options),
+  ...retireWrites(options),
+  { text: 'commit', values: [] },
+];
 
 /**
  * Retires a version that does not serve reads: in one transaction, fences its lease, drops its
@@ -35,9 +91,10 @@ export const retire = async (options: {
   const { pool, name, version, actor } = options;
   const schema = versionSchemaName(name, version);
   await inTransaction(pool, async (client) => {
-    await client.query(`select set_config('lock_timeout', $1, true)`, [
-      `${options.lockTimeoutMs ?? engineDefaults.rebuild.retireLockTimeoutMs}ms`,
-    ]);
+    await runStatement(
+      client,
+      lockTimeoutStatement(options.lockTimeoutMs ?? engineDefaults.rebuild.retireLockTimeoutMs),
+    );
     // The projection row's lock: no cutover to this version can commit meanwhile.
     const { status, active } = await lockVersion(client, name, version);
     if (active)
@@ -50,25 +107,9 @@ export const retire = async (options: {
       throw new ProjectionistError('PRJ_VERSION_STATE', `${name} v${version} is retired already`, {
         details: { name, version, status },
       });
-    // Waits for a flush in flight (it holds this row since its lease check), then fences the rest.
-    await fenceLease({ db: client, name, version, holder: retiredHolder });
-    await client.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`);
-    await deleteCheckpoints({ db: client, name, version });
-    await setVersionState({ db: client, name, version, state: { status: 'retired' } });
-    await writeRebuild({
-      db: client,
-      name,
-      version,
-      fields: {
-        changed_by: actor,
-        changed_at: new Date(),
-        requested_at: null,
-        phase: null,
-        caught_up_at: null,
-        rate: null,
-        eta_ms: null,
-      },
-    });
+    // The same statements `projectionist plan retire` prints (retireTransaction).
+    for (const statement of retireWrites({ name, version, actor, at: new Date() }))
+      await runStatement(client, statement);
   });
   return { name, version, schema, actor };
 };

@@ -1,4 +1,11 @@
 import type pg from 'pg';
+import { runStatement, type Statement } from '../db/index.ts';
+
+/** The lock of a version's row, as a statement (a plan prints it). */
+export const lockVersionRowStatement = (options: { name: string; version: number }): Statement => ({
+  text: `select status from projectionist.versions where name = $1 and version = $2 for no key update`,
+  values: [options.name, options.version],
+});
 
 /**
  * Locks a version's row (`for no key update`: its state cannot change, a runner marking it
@@ -10,9 +17,6 @@ export const lockVersionRow = async (options: {
   name: string;
   version: number;
 }): Promise<string | undefined> => {
-  const result = await options.db.query<{ status: string }>(
-    `select status from projectionist.versions where name = $1 and version = $2 for no key update`,
-    [options.name, options.version],
-  );
+  const result = await runStatement<{ status: string }>(options.db, lockVersionRowStatement(options));
   return result.rows[0]?.status;
 };

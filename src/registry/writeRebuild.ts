@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runStatement, type Statement } from '../db/index.ts';
 
 /** What the process holding a version's lease is doing with it. */
 export type RebuildPhase = 'replaying' | 'indexing' | 'tailing';
@@ -29,6 +30,29 @@ export type RebuildFields = {
 
 const jsonColumns = new Set(['target', 'positions', 'verification']);
 
+/** Some columns of a version's rebuild row, set, as a statement (a plan prints it). */
+export const rebuildStatement = (options: {
+  name: string;
+  version: number;
+  fields: RebuildFields;
+}): Statement => {
+  const { name, version, fields } = options;
+  // Column names come from the RebuildFields type, never from input.
+  const columns = Object.keys(fields).filter((c) => fields[c as keyof RebuildFields] !== undefined);
+  const values = columns.map((c) => {
+    const value = fields[c as keyof RebuildFields];
+    return jsonColumns.has(c) && value !== null ? JSON.stringify(value) : value;
+  });
+  const list = ['updated_at', ...columns].join(', ');
+  const placeholders = ['now()', ...columns.map((_, i) => `$${i + 3}`)].join(', ');
+  const updates = ['updated_at = excluded.updated_at', ...columns.map((c) => `${c} = excluded.${c}`)];
+  return {
+    text: `insert into projectionist.rebuilds (name, version, ${list}) values ($1, $2, ${placeholders})
+     on conflict (name, version) do update set ${updates.join(', ')}`,
+    values: [name, version, ...values],
+  };
+};
+
 /**
  * Sets some columns of a version's rebuild row, making the row when it is missing (every other
  * column keeps its value or default). The version must be registered.
@@ -39,19 +63,5 @@ export const writeRebuild = async (options: {
   version: number;
   fields: RebuildFields;
 }): Promise<void> => {
-  const { db, name, version, fields } = options;
-  // Column names come from the RebuildFields type, never from input.
-  const columns = Object.keys(fields).filter((c) => fields[c as keyof RebuildFields] !== undefined);
-  const values = columns.map((c) => {
-    const value = fields[c as keyof RebuildFields];
-    return jsonColumns.has(c) && value !== null ? JSON.stringify(value) : value;
-  });
-  const list = ['updated_at', ...columns].join(', ');
-  const placeholders = ['now()', ...columns.map((_, i) => `$${i + 3}`)].join(', ');
-  const updates = ['updated_at = excluded.updated_at', ...columns.map((c) => `${c} = excluded.${c}`)];
-  await db.query(
-    `insert into projectionist.rebuilds (name, version, ${list}) values ($1, $2, ${placeholders})
-     on conflict (name, version) do update set ${updates.join(', ')}`,
-    [name, version, ...values],
-  );
+  await runStatement(options.db, rebuildStatement(options));
 };
