@@ -2,9 +2,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
 import { ProjectionistError } from '../errors/index.ts';
-import { highWatermarks, offsetVectorToJson, type LogClient } from '../log/index.ts';
+import { engineDefaults } from '../config/index.ts';
+import {
+  formatPositionToken,
+  highWatermarks,
+  offsetVectorToJson,
+  partitionCount,
+  type LogClient,
+} from '../log/index.ts';
 import { activeVersion, listProjections } from '../registry/index.ts';
-import { readRows } from '../queries/index.ts';
+import { readAtPosition, readRows } from '../queries/index.ts';
+import { positionHeaders, readPositionRequest } from './positionHeaders.ts';
 import type { ShadowReads } from '../shadow/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 
@@ -26,6 +34,13 @@ const name = z
 /** GET /projections (versions, states, lag) and GET /projections/:name/:table (rows by filter, keyset pages). */
 export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = async (app, options) => {
   const { pool, client, definitions } = options;
+  // How many partitions the events topic has, to refuse a token naming another (400). Asked once;
+  // when the broker does not answer, tokens go unchecked rather than reads failing with Kafka.
+  let partitions: number | undefined;
+  const eventPartitions = async (): Promise<number | undefined> => {
+    partitions ??= await partitionCount({ client, topic: client.topics.events }).catch(() => undefined);
+    return partitions;
+  };
 
   app.get('/projections', async () => {
     const hw = await highWatermarks({ client, topic: client.topics.events }).catch(() => undefined);
@@ -55,7 +70,7 @@ export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = 
         querystring: z.record(z.string(), z.string()),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit, after, ...filters } = request.query;
       const active = await activeVersion({ pool, projection: request.params.name });
       const definition = definitions.find((d) => d.name === request.params.name && d.version === active);
@@ -81,10 +96,31 @@ export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = 
         ...(after === undefined ? {} : { after }),
         ...(pageSize === undefined ? {} : { limit: pageSize }),
       };
-      const page = await readRows({ pool, definition, ...read });
-      // Only a read that was answered is read again, and after: the candidate never touches the reply.
-      options.shadow?.observe(definition, read);
-      return page;
+      const wanted = readPositionRequest(request.headers, await eventPartitions());
+      if (wanted === undefined) {
+        const page = await readRows({ pool, definition, ...read });
+        // Only a read that was answered is read again, and after: the candidate never touches the reply.
+        options.shadow?.observe(definition, read);
+        return page;
+      }
+      let served = definition;
+      const answer = await readAtPosition({
+        pool,
+        projection: request.params.name,
+        table: request.params.table,
+        definitions,
+        ...wanted,
+        pollMs: engineDefaults.readYourWrites.pollMs,
+        read: (db, d) => {
+          served = d;
+          return readRows({ pool: db, definition: d, ...read });
+        },
+      });
+      options.shadow?.observe(served, read);
+      void reply
+        .header(positionHeaders.stale, String(answer.stale))
+        .header(positionHeaders.at, formatPositionToken(answer.at));
+      return answer.result;
     },
   );
 };

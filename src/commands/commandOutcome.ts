@@ -11,6 +11,8 @@ export type HeldCommand = {
   readonly correlationId: string | null;
   readonly data: unknown;
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** The stream version the sender expects (see Envelope.expectedVersion). */
+  readonly expectedVersion?: number;
 };
 
 /**
@@ -24,12 +26,18 @@ export type CommandOutcome =
       readonly commandType: string;
       readonly status: 'applied';
       readonly eventIds: readonly string[];
+      /** The stream's version (events it holds) after this command's events; absent in outcomes of older code. */
+      readonly streamVersion?: number;
     }
   | {
       readonly commandId: string;
       readonly commandType: string;
       readonly status: 'rejected';
       readonly reason: string;
+      /** The stream's version the command was decided against; absent in outcomes of older code. */
+      readonly streamVersion?: number;
+      /** Set when the rejection is a version conflict: the version the command expected. */
+      readonly expectedVersion?: number;
     }
   | {
       readonly commandId: string;

@@ -61,6 +61,15 @@ export const commandRequestSchema = z
     payload: jsonObject,
     correlationId: identifier.optional(),
     metadata: jsonObject.optional(),
+    expectedVersion: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 (the stream has no events yet) or more')
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe(
+        'the number of events the sender expects the stream to hold; the command is rejected when it holds another number (0: the stream must not exist yet)',
+      ),
   })
   .strict();
 

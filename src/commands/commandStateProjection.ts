@@ -22,6 +22,13 @@ const tables = {
       event_ids: 'jsonb',
       reason: { type: 'text', nullable: true },
       at: 'timestamptz',
+      /** Where this outcome lies in the events topic: every event of the command lies before it, on this partition. */
+      log_partition: 'integer',
+      log_offset: 'bigint',
+      /** The stream's version after an applied command, or the one a rejected command was decided against. */
+      stream_version: { type: 'integer', nullable: true },
+      /** The version a command rejected for a version conflict expected. */
+      expected_version: { type: 'integer', nullable: true },
     },
     primaryKey: ['command_id'],
   },
@@ -41,7 +48,13 @@ const tables = {
   },
   /** Each stream's aggregate state, folded with the contracts' evolve: what the deciders consult. */
   streams: {
-    columns: { stream_id: 'text', aggregate: 'text', state: { type: 'jsonb', nullable: true } },
+    columns: {
+      stream_id: 'text',
+      aggregate: 'text',
+      state: { type: 'jsonb', nullable: true },
+      /** Events the stream holds: the version an `expectedVersion` is compared with. */
+      version: 'integer',
+    },
     primaryKey: ['stream_id'],
   },
 } as const;
@@ -76,6 +89,11 @@ const recordOutcome = (e: ProjectionEvent, store: BatchStore<CommandStateTables>
     event_ids: outcome.status === 'applied' ? [...outcome.eventIds] : [],
     reason: outcome.status === 'applied' ? null : outcome.reason,
     at: e.time,
+    log_partition: e.position.partition,
+    log_offset: e.position.offset,
+    stream_version:
+      outcome.status === 'applied' || outcome.status === 'rejected' ? (outcome.streamVersion ?? null) : null,
+    expected_version: outcome.status === 'rejected' ? (outcome.expectedVersion ?? null) : null,
   });
   if (outcome.status === 'waiting') {
     store.upsert('waiting', {
@@ -125,13 +143,17 @@ export const commandStateProjection = (options: {
           stream_id: e.streamId,
           aggregate,
           state: (after ?? null) as JsonValue,
+          version: (row?.version ?? 0) + 1,
         });
       },
     };
   }
   return defineProjection({
     name: commandStateName(options.prefix),
-    version: 1,
+    // v2: stream versions (expectedVersion) and each outcome's log position (read-your-writes).
+    // A deployment upgrading from v1 builds v2 from the log at its first start; the workers
+    // decide nothing until it has read to the end (as after any takeover).
+    version: 2,
     description: 'Command outcomes, held commands and stream states, for the deciders and GET /commands/:id.',
     tables,
     handlers,

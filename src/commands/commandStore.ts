@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
-import { coalesceCalls, type OffsetVector } from '../log/index.ts';
+import { coalesceCalls, formatPositionToken, type OffsetVector } from '../log/index.ts';
 import { createTables } from '../projections/index.ts';
 import { inTransaction } from '../db/index.ts';
 import {
@@ -31,12 +31,38 @@ export type StoredOutcome = {
   readonly at: string;
 } & (
   | { readonly status: 'accepted' }
-  | { readonly status: 'applied'; readonly eventIds: string[] }
-  | { readonly status: 'rejected' | 'waiting' | 'dead-lettered'; readonly reason: string }
+  | ({ readonly status: 'applied'; readonly eventIds: string[] } & DecisionPlace)
+  | ({
+      readonly status: 'rejected';
+      readonly reason: string;
+      /** Set when the command was rejected for a version conflict: the version it expected. */
+      readonly expectedVersion?: number;
+    } & DecisionPlace)
+  | { readonly status: 'waiting' | 'dead-lettered'; readonly reason: string }
 );
 
-/** A stream's aggregate (the kind of thing it is) and its state, folded from its events. */
-export type StreamState = { readonly aggregate: string; readonly state: unknown };
+/**
+ * Where a decision stands: the stream's version (after an applied command's events; the one a
+ * rejected command was decided against; null in outcomes written before versions were kept),
+ * and the position token a read model must pass to show it. The token is the outcome record's
+ * own place in the events topic, as a next offset: the command's events lie before it on the
+ * same partition (one stream, one key), so a read model whose checkpoint has reached it has
+ * applied them. A rejected command's token shows at least the stream state it was decided on.
+ */
+export type DecisionPlace = {
+  readonly streamVersion: number | null;
+  /** Per events partition, the next offset a read model must have reached (one partition). */
+  readonly positions: Readonly<Record<string, string>>;
+  /** The same as a position token (`3:1042`), for `Projectionist-Position`. */
+  readonly token: string;
+};
+
+/**
+ * A stream's aggregate (the kind of thing it is), its state folded from its events, and its
+ * version: how many events it holds (every event of a stream is one its aggregate folds, as
+ * deciders can only answer those). The version `expectedVersion` is compared with.
+ */
+export type StreamState = { readonly aggregate: string; readonly state: unknown; readonly version: number };
 
 /** A command held for its stream, as the projection last recorded it. */
 export type WaitingCommand = {
@@ -122,8 +148,14 @@ export const createCommandStore = (options: {
         event_ids: string[];
         reason: string | null;
         at: Date;
+        log_partition: number;
+        log_offset: string;
+        stream_version: number | null;
+        expected_version: number | null;
       }>(
-        `select stream_id, command_type, status, event_ids, reason, at from ${outcomes} where command_id = $1`,
+        `select stream_id, command_type, status, event_ids, reason, at, log_partition,
+                log_offset::text as log_offset, stream_version, expected_version
+         from ${outcomes} where command_id = $1`,
         [commandId],
       );
       const row = decided.rows[0];
@@ -134,9 +166,22 @@ export const createCommandStore = (options: {
           commandType: row.command_type,
           at: row.at.toISOString(),
         };
-        return row.status === 'applied'
-          ? { ...base, status: 'applied', eventIds: row.event_ids }
-          : { ...base, status: row.status, reason: row.reason ?? '' };
+        const place: DecisionPlace = {
+          streamVersion: row.stream_version,
+          positions: { [String(row.log_partition)]: row.log_offset },
+          token: formatPositionToken(new Map([[row.log_partition, BigInt(row.log_offset)]])),
+        };
+        if (row.status === 'applied')
+          return { ...base, status: 'applied', eventIds: row.event_ids, ...place };
+        if (row.status === 'rejected')
+          return {
+            ...base,
+            status: 'rejected',
+            reason: row.reason ?? '',
+            ...(row.expected_version === null ? {} : { expectedVersion: row.expected_version }),
+            ...place,
+          };
+        return { ...base, status: row.status, reason: row.reason ?? '' };
       }
       const a = await readAccepted({ db: pool, prefix: options.prefix, commandId });
       return a === undefined
@@ -167,11 +212,17 @@ export const createCommandStore = (options: {
 
     loadStreamStates: async (streamIds) => {
       if (streamIds.length === 0) return new Map();
-      const result = await pool.query<{ stream_id: string; aggregate: string; state: unknown }>(
-        `select stream_id, aggregate, state from ${streams} where stream_id = any($1::text[])`,
-        [streamIds],
+      const result = await pool.query<{
+        stream_id: string;
+        aggregate: string;
+        state: unknown;
+        version: number;
+      }>(`select stream_id, aggregate, state, version from ${streams} where stream_id = any($1::text[])`, [
+        streamIds,
+      ]);
+      return new Map(
+        result.rows.map((r) => [r.stream_id, { aggregate: r.aggregate, state: r.state, version: r.version }]),
       );
-      return new Map(result.rows.map((r) => [r.stream_id, { aggregate: r.aggregate, state: r.state }]));
     },
 
     parkedAmong: (streamIds) =>

@@ -78,6 +78,7 @@ const heldOf = (c: Envelope | HeldCommand): HeldCommand => ({
   correlationId: c.correlationId,
   data: c.data,
   ...(c.metadata === undefined ? {} : { metadata: c.metadata }),
+  ...(c.expectedVersion === undefined ? {} : { expectedVersion: c.expectedVersion }),
 });
 
 /**
@@ -147,12 +148,23 @@ export const createSliceWork = (options: {
     decidedHere.add(command.eventId);
     result.decided.push(command.eventId);
     const base = { commandId: command.eventId, commandType: command.type };
-    const reject = (reason: string) => {
-      outcome(command, { ...base, status: 'rejected', reason });
+    const known = result.states.get(command.streamId) ?? memory.stateOf(command.streamId);
+    const version = known?.version ?? 0;
+    const reject = (reason: string, conflict?: { expectedVersion: number }) => {
+      outcome(command, { ...base, status: 'rejected', reason, streamVersion: version, ...conflict });
       result.counts.rejected++;
     };
+    // Optimistic concurrency: checked before anything else about the stream, so that a sender
+    // who lost a race is told so (and can read the stream again and retry), whatever the decider
+    // would have said about the newer state.
+    const expected = command.expectedVersion;
+    if (expected !== undefined && expected !== version) {
+      reject(`expected version ${expected} but stream ${command.streamId} is at ${version}`, {
+        expectedVersion: expected,
+      });
+      return;
+    }
     const aggregate = catalog.aggregateOf(command.type);
-    const known = result.states.get(command.streamId) ?? memory.stateOf(command.streamId);
     // A stream is one kind of thing: a payment command on a customer's stream would be decided on
     // the wrong state (and could append payment events to a customer).
     if (known !== undefined && known.aggregate !== aggregate) {
@@ -190,9 +202,10 @@ export const createSliceWork = (options: {
       reject(`the decider failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    result.states.set(command.streamId, { aggregate, state });
+    const streamVersion = version + events.length;
+    result.states.set(command.streamId, { aggregate, state, version: streamVersion });
     result.appends.push(...events);
-    outcome(command, { ...base, status: 'applied', eventIds: events.map((e) => e.eventId) });
+    outcome(command, { ...base, status: 'applied', eventIds: events.map((e) => e.eventId), streamVersion });
     result.counts.applied++;
   };
 

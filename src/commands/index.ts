@@ -6,7 +6,13 @@ export { findUnstorableText, unstorableReason } from './findUnstorableText.ts';
 export { acceptCommands } from './acceptCommands.ts';
 export { startCommandSide } from './startCommandSide.ts';
 export type { CommandEvents, IntakeRefusal } from './commandEvents.ts';
-export { createCommandStore, type CommandStore } from './commandStore.ts';
+export {
+  createCommandStore,
+  type CommandStore,
+  type DecisionPlace,
+  type StoredOutcome,
+} from './commandStore.ts';
+export { awaitOutcome } from './awaitOutcome.ts';
 export { commandOutcomeType, type CommandOutcome } from './commandOutcome.ts';
 export { deadLetterHeaders, deadLetterRecord } from './deadLetterRecord.ts';
 export { createSliceWork, type SliceMemory } from './decideSlice.ts';

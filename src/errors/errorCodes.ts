@@ -123,6 +123,13 @@ export const errorCodes = {
     summary:
       'A cutover to a version that declares no checks over an active version; declare checks or pass unverified.',
   },
+  PRJ_STALE_READ: {
+    status: 409,
+    refused: false,
+    retryable: true,
+    summary:
+      'A read with a position token timed out before the read model passed it; the details say how far it is.',
+  },
   PRJ_CUTOVER_BLOCKED: {
     status: 409,
     refused: true,

@@ -60,6 +60,13 @@ export const decodeEnvelope = (value: Buffer | null): Envelope => {
     (e.metadata === null || typeof e.metadata !== 'object' || Array.isArray(e.metadata))
   )
     throw malformed('metadata must be an object when present');
+  if (
+    e.expectedVersion !== undefined &&
+    (typeof e.expectedVersion !== 'number' ||
+      !Number.isSafeInteger(e.expectedVersion) ||
+      e.expectedVersion < 0)
+  )
+    throw malformed('expectedVersion must be a whole number >= 0 when present');
   return e as Envelope;
 };
 

@@ -21,6 +21,11 @@ export type Envelope = {
   readonly data: unknown;
   /** Free-form metadata; staging strips it unless allow-listed. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Commands only: the version (count of events) the sender expects the command's stream to be
+   * at; the worker rejects the command when it is not (0: the stream must have no events yet).
+   */
+  readonly expectedVersion?: number;
 };
 
 export const createEnvelope = (fields: {
@@ -33,6 +38,7 @@ export const createEnvelope = (fields: {
   causationId?: string | null;
   correlationId?: string | null;
   metadata?: Record<string, unknown>;
+  expectedVersion?: number;
 }): Envelope => ({
   eventId: fields.eventId ?? randomUUID(),
   type: fields.type,
@@ -43,4 +49,5 @@ export const createEnvelope = (fields: {
   correlationId: fields.correlationId ?? null,
   data: fields.data,
   ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
+  ...(fields.expectedVersion === undefined ? {} : { expectedVersion: fields.expectedVersion }),
 });

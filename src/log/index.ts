@@ -21,4 +21,10 @@ export {
   type OffsetVector,
   type Position,
 } from './offsets.ts';
+export {
+  formatPositionToken,
+  parsePositionToken,
+  passesPositions,
+  type ParsedPositionToken,
+} from './positionToken.ts';
 export { TransactionalConsumer, type SliceOutcome, type ConsumerHealth } from './TransactionalConsumer.ts';

@@ -7,3 +7,4 @@ export {
   type RowsQuery,
   type JsonRow,
 } from './readRows.ts';
+export { readAtPosition, type PositionedRead } from './readAtPosition.ts';
