@@ -13,7 +13,8 @@ const checksNote = (v: VersionReport): string => {
   if (v.verification === null)
     return v.declaredChecks === 0 && !v.active ? 'unverified: declares no checks' : '';
   const outcome = v.verification.outcome ?? (v.verification.passed ? 'passed' : 'failed');
-  if (outcome === 'unverified') return 'unverified: declares no checks';
+  // The one serving needs no word: nothing stands to be compared with it until a newer one comes.
+  if (outcome === 'unverified') return v.active ? '' : 'unverified: declares no checks';
   const content = v.verification.results.filter((r) => r.content !== undefined);
   const differing = content.reduce((n, r) => n + (r.content?.differingRows ?? 0), 0);
   return outcome === 'passed'

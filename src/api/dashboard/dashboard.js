@@ -190,8 +190,9 @@ const renderProjections = () => {
 const checksText = (v) => {
   const outcome =
     v.verification?.outcome ?? (v.verification ? (v.verification.passed ? 'passed' : 'failed') : null);
-  if (outcome === 'unverified' || (outcome === null && v.declaredChecks === 0 && !v.active))
-    return 'unverified';
+  // The one serving needs no word: nothing stands to be compared with it until a newer one comes.
+  if (outcome === 'unverified' || (outcome === null && v.declaredChecks === 0))
+    return v.active ? '' : 'unverified';
   if (outcome === null) return '';
   const differing = v.verification.results.reduce((n, r) => n + (r.content?.differingRows ?? 0), 0);
   return outcome === 'passed' ? 'passed' : `FAILED${differing > 0 ? ` (${differing} rows differ)` : ''}`;
