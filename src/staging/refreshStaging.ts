@@ -12,7 +12,13 @@ import {
 import { isProjectionistError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { activateVersion } from '../rebuild/index.ts';
-import { activeVersion, insertRefresh, listProjections, markEnvironment } from '../registry/index.ts';
+import {
+  activeVersion,
+  insertRefresh,
+  listProjections,
+  markEnvironment,
+  readRefreshSource,
+} from '../registry/index.ts';
 import {
   contractsDecoder,
   createEmitter,
@@ -89,7 +95,9 @@ const mergeSummaries = (summaries: readonly StagingSummary[]): StagingSummary =>
  * resumable, see `writeStagingTopic`), then builds the staging database from that topic instead
  * of from production: the database holds only what the topic holds, and its checkpoints are
  * positions in it, so a staging deployment on the same database and prefix tails on from there.
- * A version whose lease a running staging deployment holds is left to that deployment.
+ * A version whose lease a running staging deployment holds is left to that deployment. A
+ * database built from one topic is refused as the target of a refresh from another
+ * (PRJ_STAGING_REFUSED): each refresh records its source in its summary.
  */
 export const refreshStaging = async (options: {
   production: pg.Pool;
@@ -129,6 +137,15 @@ export const refreshStaging = async (options: {
     );
   await assertCompleteLog({ client: options.client, topic: options.client.topics.events });
   await guardStagingTarget({ production: options.production, staging: options.staging });
+  // The database's checkpoints are positions in the topic it was built from: another one's
+  // positions would apply the wrong events, or none.
+  const source = (stagingLog ?? options.client).topics.events;
+  const last = await readRefreshSource({ db: options.staging });
+  const lastSource = last === null ? options.client.topics.events : last;
+  if (lastSource !== undefined && lastSource !== source)
+    throw stagingRefused(
+      `the staging database was built from ${lastSource}, not ${source}: its checkpoints are positions in that topic. Keep PROJECTIONIST_STAGING_TOPIC_PREFIX as it was, or refresh into an empty database`,
+    );
   await markEnvironment({ pool: options.staging, role: 'staging' });
 
   const active: ProjectionDefinition[] = [];
@@ -193,7 +210,7 @@ export const refreshStaging = async (options: {
     db: options.staging,
     target: offsetVectorToJson(target),
     projections: done,
-    summary,
+    summary: { ...summary, source: options.client.topics.events },
   });
   const tookMs = performance.now() - started;
   // The summary holds counts under contract types and paths only (see TypeSummary).
@@ -279,7 +296,7 @@ const refreshThroughTopic = async (
     db: options.staging,
     target: offsetVectorToJson(target),
     projections: done,
-    summary: { ...summary, topic },
+    summary: { ...summary, source: stagingLog.topics.events, topic },
   });
   const tookMs = performance.now() - options.started;
   logger?.info(

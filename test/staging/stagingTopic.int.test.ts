@@ -318,7 +318,7 @@ describe('the staging topic', () => {
     }
   }, 60_000);
 
-  it('refuses a staging prefix equal to production, and a staging topic of unknown origin, writing nothing', async () => {
+  it('refuses a staging prefix equal to production, a staging topic of unknown origin, and a database built from another topic', async () => {
     const staging = new pg.Pool({ connectionString: await useTestDatabase(), max: 2 });
     const same = client.forPrefix(client.prefix);
     const foreign = client.forPrefix(testPrefix('stg'));
@@ -342,6 +342,44 @@ describe('the staging topic', () => {
       expect(isProjectionistError(unknown, 'PRJ_STAGING_REFUSED')).toBe(true);
       expect(String(unknown)).toContain('has no offsets');
       expect((await readAll(foreign)).length).toBe(1);
+
+      // a database built straight from production is not built on from a staging topic, nor the other way round
+      const direct = new pg.Pool({ connectionString: await useTestDatabase(), max: 2 });
+      const viaTopic = new pg.Pool({ connectionString: await useTestDatabase(), max: 2 });
+      const stagingLog = client.forPrefix(testPrefix('stg'));
+      try {
+        await refreshStaging({
+          production,
+          staging: direct,
+          client,
+          registry: contractRegistry,
+          definitions,
+          key,
+        });
+        const toTopic = await refresh(direct, stagingLog).catch((e: unknown) => e);
+        expect(isProjectionistError(toTopic, 'PRJ_STAGING_REFUSED')).toBe(true);
+        expect(String(toTopic)).toContain(
+          `built from ${client.topics.events}, not ${stagingLog.topics.events}`,
+        );
+        await refresh(viaTopic, stagingLog);
+        const toDirect = await refreshStaging({
+          production,
+          staging: viaTopic,
+          client,
+          registry: contractRegistry,
+          definitions,
+          key,
+        }).catch((e: unknown) => e);
+        expect(isProjectionistError(toDirect, 'PRJ_STAGING_REFUSED')).toBe(true);
+        expect(String(toDirect)).toContain(
+          `built from ${stagingLog.topics.events}, not ${client.topics.events}`,
+        );
+        expect((await refresh(viaTopic, stagingLog)).topic?.written).toBe(0);
+      } finally {
+        await stagingLog.close();
+        await direct.end();
+        await viaTopic.end();
+      }
     } finally {
       await same.close();
       await foreign.close();
