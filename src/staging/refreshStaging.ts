@@ -82,7 +82,8 @@ const mergeSummaries = (summaries: readonly StagingSummary[]): StagingSummary =>
  * Builds every projection version active in production into the staging database from the
  * production events topic, through the fail-closed PII filter, then points the staging stable
  * views at them. Reads without committing any offset in production (readers use throwaway
- * groups and delete them). Incremental: the staging side keeps its own checkpoints, so a second
+ * groups and delete them; with a staging topic only its writer's own group commits, see
+ * `writeStagingTopic`). Incremental: the staging side keeps its own checkpoints, so a second
  * run continues where the first stopped. Before it writes anything it refuses (and changes
  * nothing): a missing or short key (PRJ_STAGING_KEY_MISSING), a policy that does not fit the
  * contracts, an events topic that has lost records (PRJ_LOG_TRUNCATED: staging would be built
