@@ -4,6 +4,7 @@ import { runStatement } from '../db/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import {
   deleteCheckpoints,
+  forgetShadowReads,
   type Lease,
   inFencedTransaction,
   writeProgress,
@@ -15,7 +16,7 @@ import { lockVersion } from './lockVersion.ts';
 /**
  * Empties a version for a build from scratch, under its lease: drops its schema (tables and
  * indexes; the build makes them bare again), deletes its checkpoints and forgets the previous
- * build's target and progress, in one transaction. Refuses the active version, whose tables the
+ * build's target, progress and shadow reads, in one transaction. Refuses the active version, whose tables the
  * stable views read (PRJ_VERSION_STATE).
  */
 export const resetVersion = async (options: {
@@ -37,6 +38,7 @@ export const resetVersion = async (options: {
       );
     await runStatement(client, dropSchemaStatement(name, version));
     await deleteCheckpoints({ db: client, name, version });
+    await forgetShadowReads({ db: client, name, version });
     await writeProgress({ db: client, name, version, progress: {} });
     await writeRebuild({
       db: client,

@@ -67,3 +67,4 @@ export { forgetVersion } from './forgetVersion.ts';
 export { recordShadowReads, type ShadowCounts } from './recordShadowReads.ts';
 export { readShadowReads, type ShadowTally } from './readShadowReads.ts';
 export { readServingCheckpoints } from './readServingCheckpoints.ts';
+export { forgetShadowReads } from './forgetShadowReads.ts';

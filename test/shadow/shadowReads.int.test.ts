@@ -154,4 +154,26 @@ describe('shadow reads of a candidate version', () => {
     });
     expect(printed.join('\n')).toMatch(/v2 .*shadow reads: 3 compared, 2 differ/);
   });
+
+  it('counts a candidate read that fails as an error, never failing the answer, and starts over after a rebuild from scratch', async () => {
+    // v2's mapping joins addresses: without the table, its side of every read fails.
+    await r.pool.query('drop table customer_directory__v2.addresses');
+    const page = await read('limit=10');
+    expect(page.rows).toHaveLength(10);
+    expect(reads[0]?.outcome).toMatchObject({ kind: 'error', message: expect.stringContaining('addresses') });
+    const v2 = await waitVersion(2, (v) => v.shadow?.errors === '1');
+    expect(v2.shadow).toMatchObject({ compared: '0', differing: '0', errors: '1' });
+
+    const rebuilt = await r.app!.inject({
+      method: 'POST',
+      url: `/admin/projections/${name}/versions/2/rebuild`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { fromScratch: true },
+    });
+    expect(rebuilt.statusCode).toBe(200);
+    const again = await waitVersion(2, (v) => v.activity === 'ready' && v.shadow === null);
+    expect(again.shadow).toBeNull();
+    await read('limit=10');
+    expect(reads[1]?.outcome).toEqual({ kind: 'equal' });
+  });
 });
