@@ -20,6 +20,53 @@ const minimal = {
 } as const;
 
 describe('defineProjection', () => {
+  it('names what is wrong with a same-rows check or a readAs mapping', () => {
+    const error = attempt({
+      ...minimal,
+      checks: [
+        { kind: 'same-rows', name: 'both', table: 'things', sql: 'select 1', columns: ['n'] },
+        { kind: 'same-rows', name: 'unknown', table: 'things', key: ['nope'], columns: ['n', 'gone'] },
+        { kind: 'same-rows', name: 'sql alone', sql: 'select id, n from {things}', columns: ['n'] },
+        {
+          kind: 'same-rows',
+          name: 'no columns',
+          table: 'things',
+          columns: [],
+          against: { table: 'x', sql: 'y' },
+        },
+      ],
+      readAs: { things: '', 'bad name': 'select 1' },
+    });
+    expect(isProjectionistError(error, 'PRJ_PROJECTION_INVALID')).toBe(true);
+    expect((error as { details: { problems: string[] } }).details.problems).toEqual([
+      'checks[0]: give either a table of this version or sql over its tables, not both or neither',
+      'checks[1]: "gone" is not a column of things',
+      'checks[1]: "nope" is not a column of things',
+      'checks[2]: a check over sql needs its key columns',
+      'checks[2]: a check over sql needs against: { table } or { sql }',
+      'checks[3]: columns must list at least one column name',
+      'checks[3].against: must be { table } (a table of the active version) or { sql } (a query over its tables)',
+      'readAs.things: must be a query',
+      'readAs.bad name: not a safe SQL name',
+    ]);
+    const valid = defineProjection({
+      ...minimal,
+      checks: [
+        { kind: 'same-rows', name: 'typed', table: 'things', columns: ['n'] },
+        {
+          kind: 'same-rows',
+          name: 'mapped',
+          sql: 'select id, n from {things}',
+          key: ['id'],
+          columns: ['n'],
+          against: { sql: 'select id, n from {things}' },
+        },
+      ],
+      readAs: { things: 'select id, n from {things}' },
+    });
+    expect(valid.checks.map((c) => c.kind)).toEqual(['same-rows', 'same-rows']);
+  });
+
   it('accepts a valid definition and gives it a version schema and a hash', () => {
     const ledger = ledgerProjection(3);
     expect(ledger.kind).toBe('projection');
