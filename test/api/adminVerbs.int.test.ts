@@ -4,7 +4,7 @@ import { deadLetterHeaders } from '../../src/commands/index.ts';
 import { Appender, createEnvelope, encodeEnvelope } from '../../src/log/index.ts';
 import type { Running } from '../../src/main.ts';
 import { eventually } from '../harness/testEnv.ts';
-import { useTestDatabase } from '../harness/testServices.ts';
+import { testPrefix, useTestDatabase } from '../harness/testServices.ts';
 import { appendAll } from '../projections/support/appendAll.ts';
 import { customerEvents } from '../rebuild/support/customerEvents.ts';
 import { commandEnvelope } from './support/commandEnvelope.ts';
@@ -35,6 +35,7 @@ describe('every operator verb through the admin API', () => {
       env: {
         PROJECTIONIST_STAGING_DATABASE_URL: await useTestDatabase(),
         PROJECTIONIST_STAGING_KEY: 'a-staging-key-of-at-least-32-characters!',
+        PROJECTIONIST_STAGING_TOPIC_PREFIX: testPrefix('stg'),
       },
     }));
     await appendAll(r.log, customerEvents({ count: 3_000, customers: 300, seed: 21 }));
@@ -268,5 +269,10 @@ describe('every operator verb through the admin API', () => {
     expect(ended.data.status).toBe('done');
     const projections = (done.result as { projections: { name: string; version: number }[] }).projections;
     expect(projections).toContainEqual(expect.objectContaining({ name, version: 1 }));
+    // the anonymized events went to the staging deployment's topic (PROJECTIONIST_STAGING_TOPIC_PREFIX)
+    const result = done.result as { topic?: { topic: string; written: number }; summary: { passed: number } };
+    expect(result.topic?.topic).toBe(`${r.config.staging.topicPrefix ?? ''}.events`);
+    expect(result.summary.passed).toBeGreaterThan(2_000);
+    expect(result.topic?.written).toBe(result.summary.passed);
   });
 });
