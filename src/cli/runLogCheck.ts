@@ -91,6 +91,7 @@ export const runLogCheck = async (options: {
     logger: options.logger,
   });
   let lastPrint = 0;
+  let lastDone = -1n;
   try {
     const check = await checkLog({
       client,
@@ -100,8 +101,9 @@ export const runLogCheck = async (options: {
       strict: options.strict,
       ...(options.sample === undefined ? {} : { sample: options.sample }),
       onProgress: ({ done, total }) => {
-        if (json || (Date.now() - lastPrint < 500 && done < total)) return;
+        if (json || done === lastDone || (Date.now() - lastPrint < 500 && done < total)) return;
         lastPrint = Date.now();
+        lastDone = done;
         process.stderr.write(`\rchecking ${renderProgress(done, total)} ${done}/${total} offsets`);
       },
     });

@@ -195,6 +195,21 @@ describe('projectionist plan', () => {
     );
     expect(transactionRan(recorder.executed, '5000ms', retirePlan)).toEqual(asRun(retirePlan));
 
+    // A retired version builds again from scratch, its schema dropped first; the active one is refused.
+    const again = await planRebuild({ pool, client, definitions, name, version: 2, actor });
+    expect(again).toMatchObject({ status: 'retired', refusal: null });
+    expect(again.replay).toMatchObject({
+      fromScratch: true,
+      resumes: false,
+      start: { '0': '0', '1': '0', '2': '0' },
+    });
+    expect(again.steps[0]?.statements).toEqual([
+      { text: 'drop schema if exists "customer_directory__v2" cascade', values: [] },
+    ]);
+    expect((await planRebuild({ pool, client, definitions, name, version: 1, actor })).refusal).toBe(
+      `${name} v1 serves reads; rebuild another version and cut over to it instead`,
+    );
+
     const cliRefused = await runCli(['plan', 'retire', name, '1', '--json'], env);
     expect(cliRefused.code).toBe(exitCodes.refused);
     expect((JSON.parse(cliRefused.stdout) as OperationPlan).refusal).toContain('serves reads');
