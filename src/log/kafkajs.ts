@@ -59,6 +59,44 @@ try {
   // A kafkajs of another layout: its own filter stays (and the read-committed tests will say so).
 }
 
+/**
+ * kafkajs asks for a coordinator (FindCoordinator) before each transactional request: adding a
+ * partition, adding the offsets, committing the offsets and ending the transaction each look the
+ * same two coordinators up again, four round trips of the ten a command worker's transaction
+ * makes. The answers are kept per client (kafkajs's Cluster) for `coordinatorTtlMs`; a failed
+ * lookup is not kept. A coordinator that moves is found again within that time; requests sent to
+ * the old one meanwhile are refused (NOT_COORDINATOR) and retried by kafkajs, as they are anyway.
+ */
+const coordinatorTtlMs = 1_000;
+type CoordinatorLookup = (args: { groupId: string; coordinatorType?: number }) => Promise<unknown>;
+try {
+  const Cluster = require('kafkajs/src/cluster/index.js') as { prototype: Record<string, unknown> };
+  const lookup = Cluster.prototype.findGroupCoordinatorMetadata as CoordinatorLookup | undefined;
+  if (typeof lookup === 'function') {
+    type Kept = Map<string, { until: number; answer: Promise<unknown> }>;
+    const kept = new WeakMap<object, Kept>();
+    Cluster.prototype.findGroupCoordinatorMetadata = function (
+      this: object,
+      args: Parameters<CoordinatorLookup>[0],
+    ) {
+      let answers = kept.get(this);
+      if (answers === undefined) kept.set(this, (answers = new Map() as Kept));
+      const key = `${args.coordinatorType ?? 0}:${args.groupId}`;
+      const now = performance.now();
+      const hit = answers.get(key);
+      if (hit !== undefined && hit.until > now) return hit.answer;
+      const answer = lookup.call(this, args);
+      answers.set(key, { until: now + coordinatorTtlMs, answer });
+      answer.catch(() => {
+        if (answers.get(key)?.answer === answer) answers.delete(key);
+      });
+      return answer;
+    };
+  }
+} catch {
+  // A kafkajs of another layout: every lookup goes to the broker, as kafkajs does.
+}
+
 const kafkajs = require('kafkajs') as typeof KafkaJs;
 
 export const Kafka: typeof KafkaJs.Kafka = kafkajs.Kafka;
