@@ -19,12 +19,15 @@ const bridge = (logger: Logger) => () => (entry: LogEntry) => {
   const { message, ...fields } = entry.log;
   const level = levels[entry.level] ?? 'info';
   // kafkajs reports every retriable coordinator answer as an error; they are routine while a
-  // broker starts, so they go down one level.
+  // broker starts, so they go down one level. CONCURRENT_TRANSACTIONS (a transaction begun while
+  // the broker still writes the last one's markers) is routine under load: retried, debug.
+  const said = typeof fields.error === 'string' ? fields.error : message;
+  const routine = level === 'error' && /another concurrent operation on the same transaction/i.test(said);
   const demoted =
     level === 'error' &&
     typeof fields.error === 'string' &&
     /coordinator|loading|not available/i.test(fields.error);
-  logger[demoted ? 'warn' : level]({ namespace: entry.namespace, ...fields }, message);
+  logger[routine ? 'debug' : demoted ? 'warn' : level]({ namespace: entry.namespace, ...fields }, message);
 };
 
 /** What the cluster says about itself: a health probe's answer. */
