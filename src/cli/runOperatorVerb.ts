@@ -24,7 +24,8 @@ const describe: { [V in OperatorVerb]: (result: VerbResults[V], fromScratch: boo
 
 /**
  * An operator verb from the command line, through the same runVerb as the admin API. Refusals
- * throw (the CLI maps them to exit code 3); a failed verification exits 3 too.
+ * throw (the CLI maps them to exit code 3); a failed verification exits 3 too, and so does an
+ * unverified one while another version is active (its cutover would be refused).
  */
 export const runOperatorVerb = async (options: {
   running: Running;
@@ -60,5 +61,10 @@ export const runOperatorVerb = async (options: {
       ? JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
       : (describe[verb] as (r: typeof result, fromScratch: boolean) => string)(result, options.fromScratch),
   );
-  return verb === 'verify' && !(result as VerbResults['verify']).passed ? exitCodes.refused : exitCodes.ok;
+  if (verb !== 'verify') return exitCodes.ok;
+  // Exit 3 when a cutover would be refused: a failed check, or nothing declared to compare with an active version.
+  const { outcome, against } = result as VerbResults['verify'];
+  return outcome === 'failed' || (outcome === 'unverified' && against !== null)
+    ? exitCodes.refused
+    : exitCodes.ok;
 };

@@ -81,6 +81,7 @@ describe('a cutover to a version that declares no checks', () => {
 
     const verify = await cli('verify', name, '1');
     expect(verify.stdout).toContain('customer-directory v1: unverified (it declares no checks');
+    expect(verify.code).toBe(exitCodes.refused);
     const refused = await cli('cutover', name, '1', '--json');
     expect(refused.code).toBe(exitCodes.refused);
     expect(refused.document).toMatchObject({ error: { code: 'PRJ_UNVERIFIED' } });
