@@ -84,6 +84,9 @@ describe('the dashboard, in headless Chromium', () => {
     await page.waitForSelector(`tr[data-version-row="${name} v2"] [data-state]:has-text("live")`);
     expect(await v2.locator('td').nth(1).textContent()).toBe('v2 ★');
     await page.waitForSelector(`tr[data-version-row="${name} v1"] [data-state]:has-text("standby")`);
+    // what the checks said: v2's passed at its cutover; v1 declares none and no longer serves
+    await page.waitForSelector(`[data-checks="${name} v2"]:has-text("passed")`);
+    expect(await page.textContent(`[data-checks="${name} v1"]`)).toBe('unverified');
     await page.waitForSelector('#audit td:has-text("http:")');
     await page.waitForSelector('#activity li[data-event="cutover:done"]');
     // the chart has drawn from the lag snapshots
