@@ -13,9 +13,11 @@ type Page = { rows: { id: string; email: string }[] };
  * A Projectionist (commands, projections, HTTP) on a database of its own for one test: the
  * projections' registry is the database's, so two topic prefixes must not share one.
  */
+const adminToken = 'read-your-writes-admin-token';
+
 const withProjectionist = async (test: (r: Running) => Promise<void>): Promise<void> => {
   const r = await startProjectionist({
-    env: testEnv(await useTestDatabase()),
+    env: testEnv(await useTestDatabase(), undefined, { PROJECTIONIST_ADMIN_TOKEN: adminToken }),
     http: true,
     workers: true,
     engine: true,
@@ -97,6 +99,59 @@ describe('read-your-writes', () => {
         expect(stale).toBe(0);
       }),
     600_000,
+  );
+
+  it(
+    'keeps every read with a token fresh while reads are cut over between versions and back',
+    () =>
+      withProjectionist(async (r) => {
+        const clients = 4;
+        const tries = 300;
+        const streams = Array.from({ length: clients }, (_, c) => `cus-cut-${c}`);
+        await registered(r, streams);
+        const admin = (url: string) =>
+          r.app!.inject({ method: 'POST', url, headers: { authorization: `Bearer ${adminToken}` } });
+        const active = async () =>
+          (await r.app!.inject({ method: 'GET', url: '/projections' }))
+            .json<{ projections: { name: string; activeVersion: number | null }[] }>()
+            .projections.find((p) => p.name === 'customer-directory')?.activeVersion;
+        let done = false;
+        let switches = 0;
+        // Cuts reads over to v2 and rolls back to v1, again and again, while the clients write and read.
+        const switcher = async () => {
+          while (!done) {
+            const res =
+              (await active()) === 2
+                ? await admin('/admin/projections/customer-directory/rollback')
+                : await admin('/admin/projections/customer-directory/versions/2/cutover');
+            if (res.statusCode === 200) switches++;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        };
+        let stale = 0;
+        const client = async (c: number) => {
+          const stream = streams[c]!;
+          for (let i = c; i < tries; i += clients) {
+            const email = `cut${c}.t${i}@example.com`;
+            const answer = await send(r, changeEmail(stream, email));
+            expect(answer.body.status).toBe('applied');
+            const read = await readCustomer(r, stream, { 'projectionist-position': answer.body.token! });
+            expect(read.statusCode, read.body).toBe(200);
+            if (read.json<Page>().rows[0]?.email !== email) stale++;
+          }
+        };
+        const switching = switcher();
+        await Promise.all(streams.map((_, c) => client(c))).finally(() => {
+          done = true;
+        });
+        await switching;
+        console.info(
+          `read-your-writes across cutovers: ${tries} tries, ${switches} switches, ${stale} stale`,
+        );
+        expect(switches).toBeGreaterThanOrEqual(4);
+        expect(stale).toBe(0);
+      }),
+    300_000,
   );
 
   it(
