@@ -33,11 +33,14 @@ describe('content verification before a cutover', () => {
   let bed: TestBed;
   const definitions: ProjectionDefinition[] = [customerDirectoryV1, v2WithEmails, unchecked];
   let customers: string;
+  let engine: Awaited<ReturnType<TestBed['startEngine']>>['engine'];
   beforeEach(async () => {
     bed = await openTestBed('content');
     const { pool, client } = bed;
     await appendAll(client, customerEvents({ count: 3_000, customers: 600, seed: 71 }));
-    const { waitFor } = await bed.startEngine({ definitions, autoRebuild: false });
+    const started = await bed.startEngine({ definitions, autoRebuild: false });
+    const { waitFor } = started;
+    engine = started.engine;
     await requestRebuild({ pool, name, version: 1 });
     await waitFor('cutover:done', (e) => e.to === 1);
     await requestRebuild({ pool, name, version: 2 });
@@ -170,5 +173,21 @@ describe('content verification before a cutover', () => {
       unverified: true,
     });
     expect(switched).toMatchObject({ from: 1, to: 3, verification: { outcome: 'unverified' } });
+  });
+
+  it('never cuts over to an unverified version under the auto policy', async () => {
+    await bed.stopEngine(engine);
+    const auto = await bed.startEngine({
+      definitions: [customerDirectoryV1, unchecked],
+      autoRebuild: false,
+      cutoverPolicy: () => 'auto',
+    });
+    const refused = await auto.waitFor('cutover:refused', (e) => e.version === 3, 30_000);
+    expect(refused.error.code).toBe('PRJ_UNVERIFIED');
+    const active = await bed.pool.query<{ active_version: number }>(
+      'select active_version from projectionist.projections where name = $1',
+      [name],
+    );
+    expect(active.rows[0]?.active_version).toBe(1);
   });
 });
