@@ -70,7 +70,11 @@ export type EngineDefaults = {
     readonly alignWaitMs: number;
     /** How long the candidate version found for a projection is kept before the registry is read again, in ms. */
     readonly candidateTtlMs: number;
-    /** Shadow reads of one process running at once; a sampled read past it is skipped and counted. */
+    /**
+     * Shadow reads of one process running at once, each holding a connection of the HTTP read pool
+     * (5 by default) for its snapshot: 2 leave the clients' reads the rest. A sampled read past it
+     * is skipped and counted `busy`.
+     */
     readonly maxInFlight: number;
   };
   readonly cutover: {
@@ -153,7 +157,7 @@ export const engineDefaults = {
     progressWindowMs: 10_000,
   },
   verification: { keyRanges: 1_024, differingKeys: 10 },
-  shadowReads: { alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 4 },
+  shadowReads: { alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 2 },
   cutover: { lockTimeoutMs: 100, maxWaitMs: 5_000 },
   readYourWrites: { waitMs: 5_000, maxWaitMs: 30_000, pollMs: 20 },
   commands: { catchUpTimeoutMs: 60_000, sendTimeoutMs: 10_000 },

@@ -35,7 +35,7 @@ describe('engineDefaults', () => {
     expect(engineDefaults.log.sessionTimeoutMs).toBe(30_000);
     expect(engineDefaults.readYourWrites).toEqual({ waitMs: 5_000, maxWaitMs: 30_000, pollMs: 20 });
     expect(engineDefaults.verification).toEqual({ keyRanges: 1_024, differingKeys: 10 });
-    expect(engineDefaults.shadowReads).toEqual({ alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 4 });
+    expect(engineDefaults.shadowReads).toEqual({ alignWaitMs: 500, candidateTtlMs: 1_000, maxInFlight: 2 });
     expect(engineDefaults.staging).toEqual({ scanHitLimit: 1_000 });
     // 512 KiB: a fetch decodes in one synchronous run (bench/RESULTS.md, the rebuild section).
     expect(engineDefaults.log.fetchMaxBytes).toBe(512 * 1024);
