@@ -78,6 +78,7 @@ export const acceptCommands = async (options: {
         data: c.payload,
         correlationId: c.correlationId ?? c.id,
         ...(c.metadata === undefined ? {} : { metadata: c.metadata }),
+        ...(c.expectedVersion === undefined ? {} : { expectedVersion: c.expectedVersion }),
       }),
     ),
   );
