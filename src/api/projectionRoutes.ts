@@ -98,10 +98,24 @@ export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = 
       };
       const wanted = readPositionRequest(request.headers, await eventPartitions());
       if (wanted === undefined) {
-        const page = await readRows({ pool, definition, ...read });
-        // Only a read that was answered is read again, and after: the candidate never touches the reply.
-        options.shadow?.observe(definition, read);
-        return page;
+        let serving = definition;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const page = await readRows({ pool, definition: serving, ...read });
+            // Only a read that was answered is read again, and after: the candidate never touches the reply.
+            options.shadow?.observe(serving, read);
+            return page;
+          } catch (error) {
+            // A cutover between versions of another shape can repoint the view after the active
+            // version was read and before the view is: PostgreSQL then knows no such column or
+            // table. Read again as the version now serving (a 500 only if none took over).
+            if (attempt >= 3 || !isShapeError(error)) throw error;
+            const now = await activeVersion({ pool, projection: request.params.name });
+            const next = definitions.find((d) => d.name === request.params.name && d.version === now);
+            if (next === undefined || next.version === serving.version) throw error;
+            serving = next;
+          }
+        }
       }
       let served = definition;
       const answer = await readAtPosition({
@@ -123,4 +137,10 @@ export const projectionRoutes: FastifyPluginAsyncZod<ProjectionRoutesOptions> = 
       return answer.result;
     },
   );
+};
+
+/** undefined_column, undefined_table: what a read of a view repointed to another shape meets. */
+const isShapeError = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42703' || code === '42P01';
 };

@@ -138,6 +138,9 @@ describe('read-your-writes', () => {
             const read = await readCustomer(r, stream, { 'projectionist-position': answer.body.token! });
             expect(read.statusCode, read.body).toBe(200);
             if (read.json<Page>().rows[0]?.email !== email) stale++;
+            // A read without a token meets the switches too: answered, never a 5xx.
+            const plain = await readCustomer(r, stream);
+            expect(plain.statusCode, plain.body).toBe(200);
           }
         };
         const switching = switcher();
