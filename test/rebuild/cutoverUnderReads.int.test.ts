@@ -145,8 +145,10 @@ describe('cutover under reads', () => {
       expect(details.attempts).toBeGreaterThanOrEqual(4);
       expect(details.waitedMs).toBeLessThanOrEqual(2_000 + lockTimeoutMs);
       expect(endedAt - startedAt).toBeLessThan(4_000);
-      expect(details.blockers).toHaveLength(1);
-      const [blocker] = details.blockers;
+      // The long reader is named; a reader of the test's own that was mid-read when the lock timed
+      // out may be named beside it (a loaded CI run saw two), never in its place.
+      const blocker = details.blockers.find((b) => b.pid === pid);
+      expect(details.blockers.length).toBeGreaterThanOrEqual(1);
       expect(blocker).toMatchObject({
         pid,
         application: 'monthly-report',
