@@ -32,8 +32,9 @@ export type BatchLimits = {
   /**
    * Flush as soon as the reader has no batch ready and no flush is in flight (nor began in the
    * last 5 ms); while one is, the events read meanwhile gather for the next (a group commit): a
-   * quiet log's event is visible one flush after it is read, and batches grow only under load. Default true; replays turn it off
-   * (they read history, where waiting for maxEvents makes fewer, larger flushes).
+   * quiet log's event is visible one flush after it is read, and batches grow only under load.
+   * Default true; replays turn it off (they read history, where waiting for maxEvents makes
+   * fewer, larger flushes).
    */
   readonly flushWhenIdle: boolean;
   /** Rows of one table from which a flush uses COPY rather than one unnest() statement. Default 1,000. */
@@ -103,9 +104,10 @@ export const runBatches = async (options: {
     for (const record of batch.records) {
       // A fetch holds thousands of records that decode and apply without one real await: yield
       // every ~2 ms (checked every 32 records; 0.5 ms while an HTTP request is open, see
-      // foreground.ts) so that HTTP and live projectors in this process keep their latency. A request takes several turns of the loop (parse, each query, reply),
-      // each waiting out one slice: with 10 ms slices checked every 256 records, reads over HTTP
-      // during a replay had a p50 of 420 ms; with these, 30 ms (bench/RESULTS.md, the latency section).
+      // foreground.ts) so that HTTP and live projectors in this process keep their latency. A
+      // request takes several turns of the loop (parse, each query, reply), each waiting out one
+      // slice: with 10 ms slices checked every 256 records, reads over HTTP during a replay had a
+      // p50 of 420 ms; with 2 ms, 30 ms (bench/RESULTS.md, the latency section).
       if (
         (counts.records & 31) === 0 &&
         performance.now() - lastYield > (foreground.busy ? foregroundYieldMs : yieldEveryMs)
