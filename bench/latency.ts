@@ -117,33 +117,27 @@ export const latencyBench: Bench = {
     }
     const m = (pick: (f: Figures) => number) => median(results.map(pick));
     const ms = (v: number) => v.toFixed(1);
+    /** One measure: its median on the quiet process and during the replay. */
+    const row = (
+      label: string,
+      pick: (p: Phase) => number,
+      format: (v: number) => string,
+      goal = '',
+      ratio = false,
+    ) => {
+      const quiet = m((f) => pick(f.quiet));
+      const replay = m((f) => pick(f.replay));
+      return [label, format(quiet), format(replay), ratio ? `${(replay / quiet).toFixed(2)}×` : '', goal];
+    };
     const table = markdownTable(
       ['measure', 'quiet process', 'during the replay', 'ratio', 'goal'],
       [
-        ['HTTP read p50 (ms)', ms(m((f) => f.quiet.p50)), ms(m((f) => f.replay.p50)), '', ''],
-        [
-          'HTTP read p99 (ms)',
-          ms(m((f) => f.quiet.p99)),
-          ms(m((f) => f.replay.p99)),
-          `${(m((f) => f.replay.p99) / m((f) => f.quiet.p99)).toFixed(2)}×`,
-          '≤ 2×',
-        ],
-        ['HTTP read max (ms)', ms(m((f) => f.quiet.max)), ms(m((f) => f.replay.max)), '', ''],
-        [
-          'event-loop delay p99 (ms)',
-          ms(m((f) => f.quiet.loopP99)),
-          ms(m((f) => f.replay.loopP99)),
-          '',
-          '≤ 20',
-        ],
-        ['event-loop delay max (ms)', ms(m((f) => f.quiet.loopMax)), ms(m((f) => f.replay.loopMax)), '', ''],
-        [
-          'reads failed (must be 0)',
-          String(m((f) => f.quiet.failed)),
-          String(m((f) => f.replay.failed)),
-          '',
-          '0',
-        ],
+        row('HTTP read p50 (ms)', (p) => p.p50, ms),
+        row('HTTP read p99 (ms)', (p) => p.p99, ms, '≤ 2×', true),
+        row('HTTP read max (ms)', (p) => p.max, ms),
+        row('event-loop delay p99 (ms)', (p) => p.loopP99, ms, '≤ 20'),
+        row('event-loop delay max (ms)', (p) => p.loopMax, ms),
+        row('reads failed (must be 0)', (p) => p.failed, String, '0'),
       ],
     );
     return [
