@@ -4,7 +4,6 @@ import {
   renewLease,
   type Lease,
   writeCheckpoints,
-  writeProgress,
   parkEvents,
   releaseParked,
 } from '../registry/index.ts';
@@ -54,9 +53,7 @@ export const flushBatch = async (options: {
     const version = { db: client, name: lease.name, version: lease.version };
     await parkEvents({ ...version, parked: changes.parked ?? [] });
     await releaseParked({ ...version, released: changes.released ?? [] });
-    await writeCheckpoints({ db: client, name: lease.name, version: lease.version, positions });
-    if (progress !== undefined)
-      await writeProgress({ db: client, name: lease.name, version: lease.version, progress });
+    await writeCheckpoints({ db: client, name: lease.name, version: lease.version, positions, progress });
     return total;
   });
   return { ...counts, statements: changes.sql.length, tookMs: performance.now() - started };
