@@ -1,12 +1,6 @@
 import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
-import {
-  renewLease,
-  type Lease,
-  writeCheckpoints,
-  parkEvents,
-  releaseParked,
-} from '../registry/index.ts';
+import { renewLease, type Lease, writeCheckpoints, parkEvents, releaseParked } from '../registry/index.ts';
 import { inTransaction } from '../db/index.ts';
 import type { BatchChanges } from './runBatches.ts';
 import { writeChanges, type WriteCounts } from './writeChanges.ts';
