@@ -13,6 +13,7 @@ export { partitionCount } from './partitionCount.ts';
 export { listTopics } from './listTopics.ts';
 export { readGroupOffsets } from './readGroupOffsets.ts';
 export { coalesceCalls } from './coalesceCalls.ts';
+export { createRecordBatchDecoder } from './recordBatchDecoder.ts';
 export { brokerSends, maxRecordBytes, recordBytes } from './brokerSends.ts';
 export {
   offsetVectorToJson,

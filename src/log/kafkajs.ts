@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as KafkaJs from 'kafkajs';
+import { createRecordBatchDecoder, type RecordBatchDecoderDeps } from './recordBatchDecoder.ts';
 
 /**
  * kafkajs, loaded once through here so that its fetch path drops every aborted transaction.
@@ -95,6 +96,34 @@ try {
   }
 } catch {
   // A kafkajs of another layout: every lookup goes to the broker, as kafkajs does.
+}
+
+/**
+ * kafkajs's record batch decoder, replaced by a faster one with the same output (see
+ * recordBatchDecoder.ts); installed, like the filter above, before the fetch response loads it.
+ */
+try {
+  const path = require.resolve('kafkajs/src/protocol/recordBatch/v0/decoder.js');
+  const errors = require('kafkajs/src/errors.js') as { KafkaJSPartialMessageError?: unknown };
+  const compression = require('kafkajs/src/protocol/message/compression/index.js') as {
+    lookupCodecByAttributes?: unknown;
+  };
+  if (
+    typeof errors.KafkaJSPartialMessageError === 'function' &&
+    typeof compression.lookupCodecByAttributes === 'function'
+  ) {
+    require(path);
+    const cached = require.cache[path];
+    if (cached !== undefined)
+      cached.exports = createRecordBatchDecoder({
+        PartialMessageError:
+          errors.KafkaJSPartialMessageError as RecordBatchDecoderDeps['PartialMessageError'],
+        lookupCodecByAttributes:
+          compression.lookupCodecByAttributes as RecordBatchDecoderDeps['lookupCodecByAttributes'],
+      });
+  }
+} catch {
+  // A kafkajs of another layout: its own decoder stays.
 }
 
 const kafkajs = require('kafkajs') as typeof KafkaJs;
