@@ -18,16 +18,6 @@ type TableState = {
   flushed: boolean;
 };
 /**
- * How to undo one change to memory: the entry as it was, or undefined if it was not there. The
- * journal holds the changes since the event being applied began (or the probe), no more.
- */
-type Undo = {
-  readonly state: TableState;
-  readonly text: string;
-  readonly before: Omit<Entry, 'key'> | undefined;
-};
-
-/**
  * The rows of one projection version in memory, and the store handlers write through. Every
  * change to the same row coalesces: only its final state (a row, or deleted) is flushed.
  * `emptyTables` are those known empty when this state was made (a rebuild from empty), whose
@@ -47,7 +37,25 @@ export const createBatchState = (options: {
     });
   let sql: QueuedSql[] = [];
   let size = 0;
-  const journal: Undo[] = [];
+  /**
+   * How to undo each change to memory since the event being applied began (or the probe), no
+   * more: the table, the key text, and the entry as it was (undefined: it was not there). Three
+   * arrays rather than an object per change: an event makes several. An entry is never changed
+   * in place while it may be in here (only committed() changes entries, and it empties these).
+   */
+  const journal = {
+    states: [] as TableState[],
+    texts: [] as string[],
+    befores: [] as (Entry | undefined)[],
+    get length() {
+      return this.texts.length;
+    },
+    set length(at: number) {
+      this.states.length = at;
+      this.texts.length = at;
+      this.befores.length = at;
+    },
+  };
   let misses: LoadPlan = new Map();
   let missed = 0;
 
@@ -59,11 +67,9 @@ export const createBatchState = (options: {
   };
   const put = (state: TableState, text: string, entry: Entry) => {
     const before = state.entries.get(text);
-    journal.push({
-      state,
-      text,
-      before: before && { row: before.row, persisted: before.persisted, dirty: before.dirty },
-    });
+    journal.states.push(state);
+    journal.texts.push(text);
+    journal.befores.push(before);
     if (before === undefined) size++;
     // A row written again moves to the end: eviction drops from the front, the least recently written.
     else state.entries.delete(text);
@@ -111,14 +117,16 @@ export const createBatchState = (options: {
 
   /** Puts memory back as it was when the journal was `journal` long and `sql` statements were queued. */
   const undo = (journalAt: number, sqlAt: number) => {
-    while (journal.length > journalAt) {
-      const step = journal.pop() as Undo;
-      const entry = step.state.entries.get(step.text);
-      if (step.before === undefined) {
-        step.state.entries.delete(step.text);
+    for (let at = journal.length - 1; at >= journalAt; at--) {
+      const state = journal.states[at] as TableState;
+      const text = journal.texts[at] as string;
+      const before = journal.befores[at];
+      if (before === undefined) {
+        state.entries.delete(text);
         size--;
-      } else if (entry !== undefined) step.state.entries.set(step.text, { key: entry.key, ...step.before });
+      } else state.entries.set(text, before);
     }
+    journal.length = journalAt;
     if (sql.length > sqlAt) sql.length = sqlAt;
   };
 

@@ -95,13 +95,26 @@ export const normalizeKey = (table: TableModel, key: unknown): Row => {
   return out;
 };
 
-/** The identity of a row in memory: its primary key's text, which PostgreSQL compares the same way. */
+/** One key column's value as text, for keyString: canonical values of one type are equal iff their texts are. */
+const keyPart = (type: ColumnType, value: ColumnValue | undefined): string | null =>
+  typeof value === 'string' ? value : toPgText(type, value ?? null);
+
+/**
+ * The identity of a row in memory: its primary key's values as text (canonical values, so equal
+ * keys give equal texts). One column: its text alone. Several: each text after its length
+ * (`5:alice3:EUR`), so no two keys share a text whatever their values hold; a null (which a
+ * valid key never has) is `-`. Only the batch state compares these: they never reach PostgreSQL.
+ */
 export const keyString = (table: TableModel, keyOrRow: Row): string => {
-  const only = table.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
-  // One key column: the same text as the general case, without the intermediate array.
-  if (only !== undefined) {
-    const value = keyOrRow[only.name] ?? null;
-    return `[${JSON.stringify(typeof value === 'string' ? value : toPgText(only.type, value))}]`;
+  const columns = table.primaryKey;
+  if (columns.length === 1) {
+    const only = columns[0] as TableModel['primaryKey'][number];
+    return keyPart(only.type, keyOrRow[only.name]) ?? '-';
   }
-  return JSON.stringify(table.primaryKey.map((c) => toPgText(c.type, keyOrRow[c.name] ?? null)));
+  let text = '';
+  for (const column of columns) {
+    const part = keyPart(column.type, keyOrRow[column.name]);
+    text += part === null ? '-' : `${part.length}:${part}`;
+  }
+  return text;
 };
