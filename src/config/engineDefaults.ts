@@ -43,6 +43,13 @@ export type EngineDefaults = {
     /** Rows of one table from which a flush uses COPY rather than one unnest() statement. */
     readonly copyThreshold: number;
   };
+  /**
+   * Keys of evicted rows a batch state remembers, across its tables: while it does, a key that
+   * is neither in memory nor among them is known absent from a table built from empty, and needs
+   * no load. Past it, the state forgets them and loads every key it does not hold. About 80 bytes
+   * a key.
+   */
+  readonly maxEvictedKeys: number;
   /** `maxDelayMs` of a replay (a build or a catch-up), which reads history rather than a quiet log. */
   readonly replayMaxDelayMs: number;
   readonly rebuild: {
@@ -147,6 +154,7 @@ export const engineDefaults = {
     flushWhenIdle: true,
     copyThreshold: 1_000,
   },
+  maxEvictedKeys: 500_000,
   replayMaxDelayMs: 1_000,
   rebuild: {
     registryPollMs: 1_000,

@@ -1,3 +1,4 @@
+import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { ProjectionModel, Row, TableModel } from '../definitions/index.ts';
 import type { Application, Applied, BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
@@ -12,8 +13,13 @@ type Entry = { readonly key: Row; row: Row | null; persisted: Persisted; dirty: 
 type TableState = {
   readonly model: TableModel;
   readonly entries: Map<string, Entry>;
-  /** Every row the table holds is in `entries`: a miss is an absent row, nothing to load. */
+  /**
+   * Every row the table holds is in `entries` or `evicted`: a key in neither is an absent row,
+   * nothing to load.
+   */
   complete: boolean;
+  /** Keys of rows the table holds that were dropped from memory (while complete). */
+  readonly evicted: Set<string>;
   /** Rows were committed into it by this state; once evicted they are no longer known. */
   flushed: boolean;
 };
@@ -26,6 +32,8 @@ type TableState = {
 export const createBatchState = (options: {
   model: ProjectionModel;
   emptyTables: ReadonlySet<string>;
+  /** Default engineDefaults.maxEvictedKeys. */
+  maxEvictedKeys?: number;
 }): BatchState => {
   const tables = new Map<string, TableState>();
   for (const model of options.model.tables.values())
@@ -33,6 +41,7 @@ export const createBatchState = (options: {
       model,
       entries: new Map(),
       complete: options.emptyTables.has(model.name),
+      evicted: new Set(),
       flushed: false,
     });
   let sql: QueuedSql[] = [];
@@ -58,6 +67,15 @@ export const createBatchState = (options: {
   };
   let misses: LoadPlan = new Map();
   let missed = 0;
+  /** Keys in the tables' `evicted` sets, all told. */
+  let evictedKeys = 0;
+  const maxEvictedKeys = options.maxEvictedKeys ?? engineDefaults.maxEvictedKeys;
+  /** The table no longer knows which rows it holds: every key it does not have in memory is loaded. */
+  const forget = (state: TableState) => {
+    state.complete = false;
+    evictedKeys -= state.evicted.size;
+    state.evicted.clear();
+  };
 
   const tableOf = (name: string): TableState => {
     const state = tables.get(name);
@@ -77,7 +95,7 @@ export const createBatchState = (options: {
   };
   const entryFor = (state: TableState, text: string, key: Row): Entry | undefined => {
     const entry = state.entries.get(text);
-    if (entry !== undefined || !state.complete) return entry;
+    if (entry !== undefined || !state.complete || state.evicted.has(text)) return entry;
     const absent: Entry = { key, row: null, persisted: 'no', dirty: false };
     put(state, text, absent);
     return absent;
@@ -224,7 +242,7 @@ export const createBatchState = (options: {
       if (sql.length > 0) {
         // Raw SQL may have changed any row: nothing in memory can be trusted any more.
         for (const state of tables.values()) {
-          state.complete = false;
+          forget(state);
           state.entries.clear();
         }
         sql = [];
@@ -242,15 +260,17 @@ export const createBatchState = (options: {
       for (const state of tables.values()) {
         let drop = state.entries.size - Math.floor(state.entries.size * share);
         if (drop <= 0) continue;
-        if (state.flushed) state.complete = false;
         size -= drop;
-        if (drop === state.entries.size) {
-          state.entries.clear();
-          continue;
-        }
-        for (const text of state.entries.keys()) {
+        // A complete table remembers the keys of the rows it drops (an absent row needs none);
+        // past the bound it forgets, and from then on loads what it does not hold.
+        const remember = state.complete && state.flushed;
+        for (const [text, entry] of state.entries) {
           if (drop-- <= 0) break;
           state.entries.delete(text);
+          if (remember && entry.row !== null && state.complete && !state.evicted.has(text)) {
+            state.evicted.add(text);
+            if (++evictedKeys > maxEvictedKeys) forget(state);
+          }
         }
       }
     },

@@ -101,6 +101,7 @@ const run = async (options: {
   empty?: boolean;
   limits?: Partial<BatchLimits>;
   decode?: EventDecoder;
+  maxEvictedKeys?: number;
 }) => {
   const emitter = createEmitter<ProjectorEvents>();
   const skipped: string[] = [];
@@ -113,6 +114,7 @@ const run = async (options: {
     state: createBatchState({
       model: counters.model,
       emptyTables: new Set(options.empty === true ? ['counters'] : []),
+      ...(options.maxEvictedKeys === undefined ? {} : { maxEvictedKeys: options.maxEvictedKeys }),
     }),
     positions,
     sink: options.sink,
@@ -179,6 +181,36 @@ describe('runBatches', () => {
     expect(memory.loads.length).toBeGreaterThan(0);
     expect(memory.rows.size).toBe(12);
     expect([...memory.rows.values()].reduce((sum, r) => sum + (r.n as bigint), 0n)).toBe(25n);
+  });
+
+  it('after an eviction, a build from empty loads only rows it evicted, never keys it has not seen', async () => {
+    // 30 new counters, then the first 5 again: with room for 5 rows, only those 5 are loaded.
+    const events = [
+      ...Array.from({ length: 30 }, (_, i) => inc(`n${i}`)),
+      ...Array.from({ length: 5 }, (_, i) => inc(`n${i}`)),
+    ];
+    const loaded = async (maxEvictedKeys?: number) => {
+      const memory = memorySink();
+      await run({
+        batches: logBatches(events, { size: 5 }),
+        sink: memory.sink,
+        empty: true,
+        limits: { maxRows: 5, keepShare: 0 },
+        ...(maxEvictedKeys === undefined ? {} : { maxEvictedKeys }),
+      });
+      expect([...memory.rows.values()].map((r) => [r.id, r.n]).slice(0, 6)).toEqual([
+        ['n0', 2n],
+        ['n1', 2n],
+        ['n2', 2n],
+        ['n3', 2n],
+        ['n4', 2n],
+        ['n5', 1n],
+      ]);
+      return memory.loads.reduce((n, l) => n + l.keys, 0);
+    };
+    expect(await loaded()).toBe(5);
+    // Past the bound on remembered keys it forgets them, and loads every key it does not hold.
+    expect(await loaded(3)).toBeGreaterThan(20);
   });
 
   it('keeps the most recently written rows when the row bound evicts, so a hot row is not loaded again', async () => {
