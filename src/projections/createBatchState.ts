@@ -107,7 +107,7 @@ export const createBatchState = (options: {
       state,
       text,
       entry === undefined
-        ? { key, row, persisted: state.complete ? 'no' : 'unknown', dirty: true }
+        ? { key, row, persisted: state.complete && !state.evicted.has(text) ? 'no' : 'unknown', dirty: true }
         : { key: entry.key, row, persisted: entry.persisted, dirty: true },
     );
   };

@@ -35,6 +35,12 @@ const counters = defineProjection({
         });
       },
     },
+    /** Writes its counter without reading it. */
+    Set: {
+      keys: () => [],
+      apply: (e: ProjectionEvent<{ n: number }>, store) =>
+        store.upsert('counters', { id: e.streamId, n: BigInt(e.data.n), label: null }),
+    },
     Reset: {
       keys: () => [],
       apply: (e, store) => store.delete('counters', { id: e.streamId }),
@@ -211,6 +217,25 @@ describe('runBatches', () => {
     expect(await loaded()).toBe(5);
     // Past the bound on remembered keys it forgets them, and loads every key it does not hold.
     expect(await loaded(3)).toBeGreaterThan(20);
+  });
+
+  it('after an eviction, writes rows it evicted without reading them as upserts and deletes, not inserts', async () => {
+    const events = [
+      ...Array.from({ length: 20 }, (_, i) => inc(`n${i}`)),
+      createEnvelope({ type: 'Set', version: 1, streamId: 'n0', data: { n: 7 } }),
+      createEnvelope({ type: 'Reset', version: 1, streamId: 'n1', data: {} }),
+    ];
+    const memory = memorySink();
+    await run({
+      batches: logBatches(events, { size: 5 }),
+      sink: memory.sink,
+      empty: true,
+      limits: { maxRows: 5, keepShare: 0 },
+    });
+    expect(memory.rows.get('n0')?.n).toBe(7n);
+    expect(memory.rows.has('n1')).toBe(false);
+    expect(memory.rows.size).toBe(19);
+    expect(memory.flushes.at(-1)).toMatchObject({ inserts: 0, upserts: 1, deletes: 1 });
   });
 
   it('keeps the most recently written rows when the row bound evicts, so a hot row is not loaded again', async () => {
