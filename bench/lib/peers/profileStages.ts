@@ -20,8 +20,9 @@ const stages: readonly { readonly stage: string; readonly test: (fn: string, url
   { stage: 'idle (waiting on Kafka or PostgreSQL)', test: (fn) => fn === '(idle)' },
   { stage: 'garbage collection', test: (fn) => fn === '(garbage collector)' },
   {
-    stage: 'kafkajs decode (record batches, varints, CRC)',
-    test: (_, u) => u.includes('/kafkajs/src/protocol/'),
+    // Record batches are decoded by src/log/recordBatchDecoder.ts, kafkajs's own decoder's replacement.
+    stage: 'record batch decode (kafkajs protocol, src/log/recordBatchDecoder.ts)',
+    test: (_, u) => u.includes('/kafkajs/src/protocol/') || u.endsWith('/src/log/recordBatchDecoder.ts'),
   },
   {
     stage: 'kafkajs fetch (consumer, broker, network)',
