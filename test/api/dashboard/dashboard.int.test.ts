@@ -19,7 +19,9 @@ describe('the dashboard, in headless Chromium', () => {
   let browser: Browser;
   // Started and stopped around the test: the leak check counts the connections a rebuild opens.
   beforeEach(async () => {
-    ({ running: r, base } = await startOperated({ token, maxEvents: 1_000 }));
+    // Rows bounded at 300: the build evicts and loads again, long enough to see the bar move (with
+    // the rows all in memory a build of these events ends between two of the feed's updates).
+    ({ running: r, base } = await startOperated({ token, maxEvents: 1_000, maxRows: 300 }));
     await appendAll(r.log, customerEvents({ count: 100_000, customers: 5_000, seed: 8 }));
     // v1 serves reads before the page opens (the first version takes over by itself)
     const auth = { authorization: `Bearer ${token}` };

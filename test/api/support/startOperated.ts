@@ -6,11 +6,13 @@ import { useTestDatabase } from '../../harness/testServices.ts';
 /**
  * A Projectionist as an operator meets it: the engine (nothing built until asked), the HTTP app
  * behind an admin token listening on a free port, no command workers or reactors; its own
- * database and topics. `maxEvents` makes a build commit often, so its progress is seen moving.
+ * database and topics. `maxEvents` makes a build commit often, so its progress is seen moving;
+ * `maxRows` makes it evict and load rows again, so it lasts long enough to watch.
  */
 export const startOperated = async (options: {
   token: string;
   maxEvents?: number;
+  maxRows?: number;
   env?: Record<string, string>;
   /** How often the live feed polls the registry. Default the feed's (2,000 ms). */
   feedPollMs?: number;
@@ -25,7 +27,10 @@ export const startOperated = async (options: {
     engine: true,
     engineOptions: {
       pollMs: 200,
-      ...(options.maxEvents === undefined ? {} : { limits: { maxEvents: options.maxEvents } }),
+      limits: {
+        ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+        ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
+      },
     },
     workers: false,
     reactors: [],
