@@ -20,8 +20,6 @@ type TableState = {
   complete: boolean;
   /** Keys of rows the table holds that were dropped from memory (while complete). */
   readonly evicted: Set<string>;
-  /** Rows were committed into it by this state; once evicted they are no longer known. */
-  flushed: boolean;
 };
 /**
  * The rows of one projection version in memory, and the store handlers write through. Every
@@ -42,7 +40,6 @@ export const createBatchState = (options: {
       entries: new Map(),
       complete: options.emptyTables.has(model.name),
       evicted: new Set(),
-      flushed: false,
     });
   let sql: QueuedSql[] = [];
   let size = 0;
@@ -234,7 +231,6 @@ export const createBatchState = (options: {
       for (const state of tables.values()) {
         for (const entry of state.entries.values()) {
           if (!entry.dirty) continue;
-          if (entry.row !== null) state.flushed = true;
           entry.persisted = entry.row === null ? 'no' : 'yes';
           entry.dirty = false;
         }
@@ -263,11 +259,10 @@ export const createBatchState = (options: {
         size -= drop;
         // A complete table remembers the keys of the rows it drops (an absent row needs none);
         // past the bound it forgets, and from then on loads what it does not hold.
-        const remember = state.complete && state.flushed;
         for (const [text, entry] of state.entries) {
           if (drop-- <= 0) break;
           state.entries.delete(text);
-          if (remember && entry.row !== null && state.complete && !state.evicted.has(text)) {
+          if (state.complete && entry.row !== null && !state.evicted.has(text)) {
             state.evicted.add(text);
             if (++evictedKeys > maxEvictedKeys) forget(state);
           }
