@@ -37,7 +37,7 @@ const zero: Readonly<BatchCounts> = {
  * version). Memory counts a flush's rows as committed as soon as it starts, so the next events
  * apply while it is written; if the write fails, the run fails with it and its memory is dropped,
  * so nothing uncommitted is ever trusted. Parked and released events go into the next flush, with
- * the records a refusal must look into (RefusedBatch, when PostgreSQL refuses the rows).
+ * the range of the log a refusal must look into (RefusedBatch, when PostgreSQL refuses the rows).
  */
 export class FlushPipeline {
   /** What the run counts into; zeroed at every flush. */
@@ -51,8 +51,12 @@ export class FlushPipeline {
   /** Parked since the last flush began, and released (a retry applied them). */
   #parked: ParkedEvent[] = [];
   #released: Position[] = [];
-  /** Records of the events since the last flush began: what a refusal must look into. */
-  #retained: LogRecord[] = [];
+  /**
+   * What a refusal must look into: the positions the last flush covered (where the events since
+   * began), and the next offset past the last event read since, per partition.
+   */
+  #coveredTo: OffsetVector;
+  #readTo = new Map<number, bigint>();
   /** Streams this run blocked, in order; the first `#blocksCommitted` of them are committed. */
   readonly #blocks: string[] = [];
   #blocksCommitted = 0;
@@ -83,6 +87,7 @@ export class FlushPipeline {
     this.#emitter = options.emitter;
     this.#positions = options.positions;
     this.#parking = options.parking;
+    this.#coveredTo = new Map(options.positions);
   }
 
   /** Something was read (an event, or only a position) that the next flush must cover. */
@@ -104,9 +109,14 @@ export class FlushPipeline {
     return Math.max(0, this.#unflushedSince + maxDelayMs - performance.now());
   }
 
-  /** Keeps the record of an event read since the last flush began, for a refusal to name. */
+  /** An event was read since the last flush began: a refusal names the range up to it. */
   retain(record: LogRecord): void {
-    if (this.#parking !== undefined) this.#retained.push(record);
+    if (this.#parking !== undefined) this.#readTo.set(record.partition, record.offset + 1n);
+  }
+
+  /** The events read since the last flush began, as a range of the log. */
+  #suspects(): { from: OffsetVector; until: OffsetVector } {
+    return { from: this.#coveredTo, until: this.#readTo };
   }
 
   /** A parked event a retry applied (or this code now passes over): the next flush releases it. */
@@ -155,7 +165,7 @@ export class FlushPipeline {
         if (this.#parking === undefined || !isDataError(error)) throw error;
         // The flush in flight, if it was refused too, names the earlier events.
         await this.settle();
-        throw new RefusedBatch(this.#retained, error);
+        throw new RefusedBatch(this.#suspects(), error);
       }
       this.#state.accept(table, keys, rows);
       this.counts.loaded += rows.length;
@@ -168,11 +178,12 @@ export class FlushPipeline {
     const changes = { ...this.#state.changes(), parked: this.#parked, released: this.#released };
     const at = new Map(this.#positions);
     const batch = { ...this.counts };
-    const suspects = this.#retained;
+    const suspects = this.#suspects();
     const blocksUpTo = this.#blocks.length;
     this.#parked = [];
     this.#released = [];
-    this.#retained = [];
+    this.#coveredTo = at;
+    this.#readTo = new Map();
     this.#state.committed();
     // Raw SQL makes memory forget every row; what it forgot may be in this very flush.
     if (changes.sql.length > 0) this.#loadsWait = true;

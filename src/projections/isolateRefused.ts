@@ -29,15 +29,16 @@ const reasonOf = (cause: unknown): string => {
 };
 
 /**
- * Finds the events PostgreSQL refused among `refusal.records` (none of them committed) and parks
- * them, committing every other one. `run` applies and flushes records in one flush (committed
- * when it resolves; RefusedBatch when refused, nothing committed), parking those named in
- * `refused` instead of applying them. The records are halved until a half commits or a single
- * refused event is left: O(p log n) flushes for p bad events among n. Halves commit in log
+ * Finds the events PostgreSQL refused among `records` (none of them committed; `cause` is the
+ * refusal) and parks them, committing every other one. `run` applies and flushes records in one
+ * flush (committed when it resolves; RefusedBatch when refused, nothing committed), parking those
+ * named in `refused` instead of applying them. The records are halved until a half commits or a
+ * single refused event is left: O(p log n) flushes for p bad events among n. Halves commit in log
  * order, and a stream whose event was parked queues its later events behind it as always.
  */
 export const isolateRefused = async (options: {
-  refusal: RefusedBatch;
+  records: readonly LogRecord[];
+  cause: unknown;
   run: (records: readonly LogRecord[], refused?: ReadonlyMap<string, string>) => Promise<void>;
 }): Promise<void> => {
   const { run } = options;
@@ -75,9 +76,10 @@ export const isolateRefused = async (options: {
     const middle = Math.ceil(records.length / 2);
     for (const half of [records.slice(0, middle), records.slice(middle)]) {
       const refusal = await attempt(half);
-      if (refusal !== undefined)
-        await isolate(refusal.records.length > 0 ? refusal.records : half, refusal.cause);
+      if (refusal === undefined) continue;
+      const named = half.filter((record) => refusal.covers(record));
+      await isolate(named.length > 0 ? named : half, refusal.cause);
     }
   };
-  await isolate(options.refusal.records, options.refusal.cause);
+  await isolate(options.records, options.cause);
 };

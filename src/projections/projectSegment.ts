@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readLog, type LogClient, type OffsetVector } from '../log/index.ts';
+import { readLog, type LogClient, type LogRecord, type OffsetVector } from '../log/index.ts';
 import { type Lease, readCheckpoints, dropStaleParked, readBlockedStreams } from '../registry/index.ts';
 import { createBatchState } from './createBatchState.ts';
 import { emptyTables } from './createTables.ts';
@@ -13,13 +13,35 @@ import { replayRecords } from './replayRecords.ts';
 import { runBatches, type BatchLimits, type RunOutcome } from './runBatches.ts';
 import { tableSink } from './tableSink.ts';
 
+/** The records of a refused flush, read again from the log (see RefusedBatch). */
+const readRefused = async (options: {
+  client: LogClient;
+  refusal: RefusedBatch;
+  signal: AbortSignal | undefined;
+}): Promise<LogRecord[]> => {
+  const { client, refusal } = options;
+  const records: LogRecord[] = [];
+  const partitions = [...refusal.until.keys()];
+  const from = new Map(partitions.map((p) => [p, refusal.from.get(p) ?? 0n]));
+  const batches = readLog({
+    client,
+    topic: client.topics.events,
+    partitions,
+    from,
+    until: refusal.until,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  for await (const batch of batches) for (const record of batch.records) records.push(record);
+  return records;
+};
+
 /**
  * One stretch of work under a held lease: from the checkpoints, read the events topic up to
  * `until` (or forever) and apply and flush it. The row cache lives only as long as the
  * segment: after any fault the next segment starts over from what was committed.
  * Events the version cannot take are parked (see Parking in runBatches.ts) under the
  * definition's `onPoison` policy; when PostgreSQL refuses a flush's rows (a data error), the
- * events of that flush are applied again in halves to find and park the ones it refuses
+ * events of that flush are read again from the log and applied again in halves to find and park the ones it refuses
  * (isolateRefused), and the segment reads on from the checkpoints that leaves.
  */
 export const projectSegment = async (options: {
@@ -76,7 +98,8 @@ export const projectSegment = async (options: {
       const committed = new Map(await readCheckpoints({ db: pool, name, version }));
       const parking = { policy, blocked: await readBlockedStreams({ db: pool, name, version }) };
       await isolateRefused({
-        refusal: error,
+        records: await readRefused({ client, refusal: error, signal: options.signal }),
+        cause: error.cause,
         run: (records, refused) =>
           replayRecords({
             definition,

@@ -66,9 +66,10 @@ export const retryParked = async (options: {
         after = last;
       } catch (error) {
         if (!(error instanceof RefusedBatch)) throw error;
-        await isolateRefused({ refusal: error, run });
+        const refused = records.filter((record) => error.covers(record));
+        await isolateRefused({ records: refused, cause: error.cause, run });
         // What came after the refused events was not committed: it is read again.
-        const end = error.records.at(-1) ?? last;
+        const end = refused.at(-1) ?? last;
         after = { partition: end.partition, offset: end.offset };
       }
     }
