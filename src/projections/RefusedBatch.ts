@@ -24,6 +24,8 @@ export class RefusedBatch extends Error {
   /** Whether the record is one of those not committed. */
   covers(record: LogRecord): boolean {
     const until = this.until.get(record.partition);
-    return until !== undefined && record.offset < until && record.offset >= (this.from.get(record.partition) ?? 0n);
+    return (
+      until !== undefined && record.offset < until && record.offset >= (this.from.get(record.partition) ?? 0n)
+    );
   }
 }

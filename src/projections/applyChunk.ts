@@ -28,6 +28,8 @@ export type ChunkContext = {
   readonly parking: Parking | undefined;
   /** The run's positions, advanced in place. */
   readonly positions: Map<number, bigint>;
+  /** The run's slices of the event loop (see createSlicer). */
+  readonly slicer: { due(): boolean; pause(): Promise<void> };
 };
 
 const details = (definition: ProjectionDefinition, event: ProjectionEvent) => ({
@@ -143,8 +145,11 @@ export const applyChunk = async (context: ChunkContext, chunk: Pending[], plan: 
   const counts = pipeline.counts;
   await pipeline.load(plan);
   plan.clear();
+  const { slicer } = context;
   let i = 0;
   while (i < chunk.length) {
+    // A chunk is a whole fetch's events: applied in slices, as they were decoded (runBatches).
+    if (slicer.due()) await slicer.pause();
     const pending = chunk[i] as Pending;
     const due = parkIfDue(context, pending);
     if (due === 'parked') {

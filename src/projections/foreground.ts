@@ -1,3 +1,5 @@
+import { engineDefaults } from '../config/index.ts';
+
 /**
  * Work in this process that a replay makes way for: HTTP requests in flight. A request takes
  * several turns of the event loop (parse, each query, the reply) and waits out one slice of the
@@ -21,4 +23,25 @@ export const foreground = {
   get busy(): boolean {
     return open > 0;
   },
+};
+
+const { yieldEveryMs, foregroundYieldMs } = engineDefaults.projector;
+
+/**
+ * Cuts a long synchronous run (a fetch's records decoded, a chunk's events applied) into slices
+ * of the event loop: `due()` is checked once per item and answers true every 32 items once the
+ * slice is spent (2 ms; 0.5 ms while an HTTP request is open); the run then awaits `pause()`.
+ * One per run of batches, so that the slice is counted across both loops.
+ */
+export const createSlicer = (): { due(): boolean; pause(): Promise<void> } => {
+  let last = performance.now();
+  let items = 0;
+  return {
+    due: () =>
+      (++items & 31) === 0 && performance.now() - last > (foreground.busy ? foregroundYieldMs : yieldEveryMs),
+    pause: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    },
+  };
 };

@@ -30,4 +30,4 @@ export { decodeRow, selectList, loadRows } from './loadRows.ts';
 export { decodeRecord } from './decodeRecord.ts';
 export { createBatchState } from './createBatchState.ts';
 export { flushBatch } from './flushBatch.ts';
-export { foreground } from './foreground.ts';
+export { createSlicer, foreground } from './foreground.ts';

@@ -13,7 +13,7 @@ import { decodeRecord, type RecordOutcome } from './decodeRecord.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { BatchSink } from './BatchSink.ts';
 import { FlushPipeline } from './FlushPipeline.ts';
-import { foreground } from './foreground.ts';
+import { createSlicer } from './foreground.ts';
 import { positionKey, type Parking } from './Parking.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
 
@@ -42,7 +42,6 @@ export type BatchLimits = {
 };
 
 export const defaultBatchLimits: BatchLimits = engineDefaults.batchLimits;
-const { yieldEveryMs, foregroundYieldMs } = engineDefaults.projector;
 /** The least time between the starts of two flushes of a tail that flushes when idle. */
 const idleFlushGapMs = 5;
 
@@ -82,13 +81,12 @@ export const runBatches = async (options: {
   const { name, version } = definition;
   const types = new Set(Object.keys(definition.handlers));
   const pipeline = new FlushPipeline({ definition, state, sink: options.sink, emitter, positions, parking });
-  const context: ChunkContext = { definition, state, pipeline, parking, positions };
+  const slicer = createSlicer();
+  const context: ChunkContext = { definition, state, pipeline, parking, positions, slicer };
   const counts = pipeline.counts;
   /** Rows the cache bound keeps when it evicts (none for a share that is not a number in [0, 1)). */
   const share = Number.isFinite(limits.keepShare) ? Math.min(Math.max(limits.keepShare, 0), 0.99) : 0;
   const keep = share === 0 ? 0 : Math.floor(limits.maxRows * share);
-  /** When the event loop last had a turn (see processBatch). */
-  let lastYield = performance.now();
 
   /** The chunk so far is applied and flushed with the positions up to `record` (exclusive). */
   const flushBefore = async (batch: LogBatch, record: LogRecord, chunk: Pending[], plan: LoadPlan) => {
@@ -102,19 +100,13 @@ export const runBatches = async (options: {
     const plan: LoadPlan = new Map();
     let planned = 0;
     for (const record of batch.records) {
-      // A fetch holds thousands of records that decode and apply without one real await: yield
-      // every ~2 ms (checked every 32 records; 0.5 ms while an HTTP request is open, see
-      // foreground.ts) so that HTTP and live projectors in this process keep their latency. A
-      // request takes several turns of the loop (parse, each query, reply), each waiting out one
-      // slice: with 10 ms slices checked every 256 records, reads over HTTP during a replay had a
-      // p50 of 420 ms; with 2 ms, 30 ms (bench/RESULTS.md, the latency section).
-      if (
-        (counts.records & 31) === 0 &&
-        performance.now() - lastYield > (foreground.busy ? foregroundYieldMs : yieldEveryMs)
-      ) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
+      // A fetch holds thousands of records that decode and apply without one real await: the
+      // loop yields every ~2 ms (0.5 ms while an HTTP request is open; see createSlicer), here
+      // and in applyChunk, so that HTTP and live projectors in this process keep their latency.
+      // A request takes several turns of the loop (parse, each query, reply), each waiting out
+      // one slice: with 10 ms slices checked every 256 records, reads over HTTP during a replay
+      // had a p50 of 420 ms; with 2 ms, 30 ms (bench/RESULTS.md, the latency section).
+      if (slicer.due()) await slicer.pause();
       counts.records++;
       pipeline.touch();
       const outcome = decodeRecord({ record, types, decode });
