@@ -41,8 +41,9 @@ const readRefused = async (options: {
  * segment: after any fault the next segment starts over from what was committed.
  * Events the version cannot take are parked (see Parking in runBatches.ts) under the
  * definition's `onPoison` policy; when PostgreSQL refuses a flush's rows (a data error), the
- * events of that flush are read again from the log and applied again in halves to find and park the ones it refuses
- * (isolateRefused), and the segment reads on from the checkpoints that leaves.
+ * events of that flush are read again from the log (readRefused) and applied again in halves to
+ * find and park the ones it refuses (isolateRefused), and the segment reads on from the
+ * checkpoints that leaves.
  */
 export const projectSegment = async (options: {
   pool: pg.Pool;
