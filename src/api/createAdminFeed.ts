@@ -5,6 +5,7 @@ import { createEmitter, type Emitter } from '../projections/index.ts';
 import { readVersionRows, type VersionRow } from '../registry/index.ts';
 import { createRegistryWatcher, rebuildEventNames, type RebuildEvents } from '../rebuild/index.ts';
 import { jsonSafe } from './jsonSafe.ts';
+import { throttlePerKey } from './throttlePerKey.ts';
 
 /** One server-sent event: its `event:` name and its JSON `data`. */
 export type FeedMessage = { readonly event: string; readonly data: unknown };
@@ -67,38 +68,16 @@ export const createAdminFeed = (options: {
     for (const listener of [...listeners]) listener(message);
   };
 
-  // Progress, throttled per version: the latest waits for its slot and replaces any older one.
-  const throttled = new Map<string, { last: number; timer?: NodeJS.Timeout; pending?: unknown }>();
-  // Stamped when it is sent: a client sees the pace the throttle keeps, however late it reads.
-  const publishProgress = (data: unknown) =>
-    publish('rebuild:progress', { ...(data as object), at: new Date() });
-  const progress = (name: string, version: number, data: unknown) => {
-    const key = keyOf(name, version);
-    const slot = throttled.get(key) ?? { last: 0 };
-    throttled.set(key, slot);
-    const wait = slot.last + throttleMs - performance.now();
-    if (wait <= 0) {
-      slot.last = performance.now();
-      publishProgress(data);
-      return;
-    }
-    slot.pending = data;
-    slot.timer ??= setTimeout(() => {
-      slot.timer = undefined;
-      slot.last = performance.now();
-      publishProgress(slot.pending);
-    }, wait);
-  };
-
+  // Progress, throttled per version; stamped when it is sent: a client sees the pace the throttle
+  // keeps, however late it reads.
+  const progressThrottle = throttlePerKey<unknown>({
+    throttleMs,
+    send: (data) => publish('rebuild:progress', { ...(data as object), at: new Date() }),
+  });
+  const progress = (name: string, version: number, data: unknown) =>
+    progressThrottle.offer(keyOf(name, version), data);
   /** A build that ended sends its last progress first, so that no progress follows its end. */
-  const flushProgress = (name: string, version: number) => {
-    const slot = throttled.get(keyOf(name, version));
-    if (slot?.timer === undefined) return;
-    clearTimeout(slot.timer);
-    slot.timer = undefined;
-    slot.last = performance.now();
-    publishProgress(slot.pending);
-  };
+  const flushProgress = (name: string, version: number) => progressThrottle.flush(keyOf(name, version));
 
   const source = options.events === undefined ? 'registry' : 'engine';
   const events = options.events ?? createEmitter<RebuildEvents>();
@@ -237,7 +216,7 @@ export const createAdminFeed = (options: {
       closed = true;
       clearTimeout(timer);
       for (const off of unsubscribe) off();
-      for (const slot of throttled.values()) clearTimeout(slot.timer);
+      progressThrottle.close();
       listeners.clear();
     },
   };
