@@ -5,7 +5,8 @@
  * - a Buffer slice and a Decoder object for each record, before reading it;
  * - offsets and timestamps as Long objects parsed again from the batch's strings (several Longs
  *   per varint byte): here they are numbers while they are safe integers, BigInt beyond;
- * - headers folded with an object spread per header (each record's headers copied once per header).
+ * - headers folded with an object spread per header (each record's headers copied once per header);
+ * - each header's name decoded from its bytes: names seen before are matched by their bytes.
  * In a replay these were about a fifth of the node thread (bench/RESULTS.md, the peers profile).
  */
 
@@ -108,6 +109,30 @@ const safeNumber = (text: string): number | undefined => {
   return Number.isSafeInteger(value) ? value : undefined;
 };
 
+/** Header names read before, with their bytes: records repeat the same few (pj-type, content-type...). */
+const knownNames: { readonly bytes: Buffer; readonly text: string }[] = [];
+/** Bounds of knownNames: a producer writing ever new names costs a few byte compares, never memory. */
+const maxKnownNames = 32;
+const maxKnownNameBytes = 64;
+
+/**
+ * The header name of `length` bytes at `at`, as text. A name seen before is found by comparing
+ * its bytes, which costs less than decoding them again (a native call per header per record).
+ */
+const nameAt = (buffer: Buffer, at: number, length: number): string => {
+  for (const known of knownNames) {
+    const bytes = known.bytes;
+    if (bytes.length !== length) continue;
+    let i = 0;
+    while (i < length && bytes[i] === buffer[at + i]) i++;
+    if (i === length) return known.text;
+  }
+  const text = buffer.toString('utf8', at, at + length);
+  if (knownNames.length < maxKnownNames && length <= maxKnownNameBytes)
+    knownNames.push({ bytes: Buffer.from(buffer.subarray(at, at + length)), text });
+  return text;
+};
+
 const decodeRecords = (c: Cursor, count: number, context: BatchContext) => {
   const firstOffset = safeNumber(context.firstOffset);
   const firstTimestamp = safeNumber(context.firstTimestamp);
@@ -128,7 +153,7 @@ const decodeRecords = (c: Cursor, count: number, context: BatchContext) => {
       let name: string;
       if (keyLength < 0) name = 'null';
       else {
-        name = c.buffer.toString('utf8', c.at, c.at + keyLength);
+        name = nameAt(c.buffer, c.at, keyLength);
         c.at += keyLength;
       }
       const headerValue = readBytes(c);

@@ -12,26 +12,32 @@ const headerText = (value: RawHeaders[string]): string | undefined => {
 };
 
 /**
- * A kafkajs message as a LogRecord. It runs once per event in a replay, so the headers are
- * decoded when first asked for (most readers ask only for the type, which `typeHeader` decodes
- * alone), not up front.
+ * A kafkajs message as a LogRecord. It runs once per event in a replay, so the key and the
+ * headers are decoded when first asked for (a replay never reads the key, and most readers ask
+ * only for the type header, which `typeHeader` decodes alone), not up front.
  */
 class KafkaRecord implements LogRecord {
   readonly partition: number;
   readonly offset: bigint;
-  readonly key: string | null;
   readonly value: Buffer | null;
   readonly timestamp: string;
+  readonly #rawKey: Buffer | null;
+  #key: string | null | undefined;
   readonly #raw: RawHeaders | undefined;
   #headers: Readonly<Record<string, string>> | undefined;
 
   constructor(partition: number, m: KafkaMessage) {
     this.partition = partition;
     this.offset = BigInt(m.offset);
-    this.key = m.key === null ? null : m.key.toString('utf8');
+    this.#rawKey = m.key;
     this.value = m.value;
     this.timestamp = m.timestamp;
     this.#raw = m.headers;
+  }
+
+  get key(): string | null {
+    if (this.#key === undefined) this.#key = this.#rawKey === null ? null : this.#rawKey.toString('utf8');
+    return this.#key;
   }
 
   get headers(): Readonly<Record<string, string>> {

@@ -150,6 +150,28 @@ describe('the record batch decoder', () => {
     ]);
   });
 
+  it('decodes header names it has seen before as it did the first time, past its bound of known names', async () => {
+    // 40 distinct names of the same length (more than the 32 it remembers), names sharing their
+    // first bytes, and a multi-byte one; twice each, in two batches, so the second reads them known.
+    const names = [
+      ...Array.from({ length: 40 }, (_, i) => `name-${String(i).padStart(2, '0')}`),
+      'pj-type',
+      'pj-typf',
+      'pj-ty',
+      'ключ',
+    ];
+    const many: RecordSpec[] = names.map((name, i) => ({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.from('{}'),
+      headers: { [name]: Buffer.from(String(i)), 'pj-type': Buffer.from('T') },
+    }));
+    for (const firstOffset of ['0', '100']) {
+      const { kafkajs, ours } = await both(await encodeBatch({ records: many, firstOffset }));
+      expect(ours).toEqual(kafkajs);
+      expect((ours.records as { headers: object }[]).map((r) => Object.keys(r.headers)[0])).toEqual(names);
+    }
+  });
+
   it('decodes offsets past 2^53 exactly, and transactional batches', async () => {
     const firstOffset = (2n ** 60n + 5n).toString();
     const { kafkajs, ours } = await both(await encodeBatch({ records, firstOffset, transactional: true }));
