@@ -43,7 +43,7 @@ export type BatchState = {
   size(): number;
   /**
    * Adds the refs that memory cannot answer to `plan`; answers how many new keys it added.
-   * Refs of tables known complete become absent rows at once.
+   * Refs of tables known complete that memory does not hold are absent rows: nothing to load.
    */
   plan(refs: readonly { readonly table: string; readonly key: unknown }[], plan: LoadPlan): number;
   /** Records what a load found: the rows found exist, the other planned keys do not. */

@@ -71,7 +71,10 @@ export const refusedError = (
 
 /** The stream's first parked event, when it has one: every later event queues behind it. */
 export const blockerOf = (parking: Parking | undefined, event: ProjectionEvent): string | undefined =>
-  parking?.blocked.get(storableText(event.streamId));
+  // Asked for every event: a replay with nothing parked makes no key text for it.
+  parking === undefined || parking.blocked.size === 0
+    ? undefined
+    : parking.blocked.get(storableText(event.streamId));
 
 /**
  * Plans the rows the event reads into `plan`; answers how many keys it added, and the event

@@ -3,13 +3,31 @@ import { ProjectionistError } from '../errors/index.ts';
 import type { ProjectionModel, Row, TableModel } from '../definitions/index.ts';
 import type { Application, Applied, BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
 import { createBatchStore, rowMiss } from './createBatchStore.ts';
-import { keyString, normalizeKey } from './rowCodec.ts';
+import { keyString, keyText, normalizeKey } from './rowCodec.ts';
 
 export type { BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
 
 /** Whether the table holds a row under this key: known from a load, or unknown. */
 type Persisted = 'yes' | 'no' | 'unknown';
-type Entry = { readonly key: Row; row: Row | null; persisted: Persisted; dirty: boolean };
+type Entry = {
+  readonly key: Row;
+  row: Row | null;
+  persisted: Persisted;
+  dirty: boolean;
+  /** When the entry was put, counting puts: eviction drops the lowest first (see evict). */
+  readonly seq: number;
+};
+/**
+ * What entryFor answers for a key a complete table does not hold: a known absent row, which
+ * costs no entry (a build from empty asks this of every new key).
+ */
+const absent: Entry = Object.freeze({
+  key: Object.freeze({}),
+  row: null,
+  persisted: 'no',
+  dirty: false,
+  seq: -1,
+});
 type TableState = {
   readonly model: TableModel;
   readonly entries: Map<string, Entry>;
@@ -57,6 +75,8 @@ export const createBatchState = (options: {
       return this.texts.length;
     },
     set length(at: number) {
+      // Asked twice per event, nearly always of an empty journal.
+      if (this.texts.length === at) return;
       this.states.length = at;
       this.texts.length = at;
       this.befores.length = at;
@@ -66,6 +86,8 @@ export const createBatchState = (options: {
   let missed = 0;
   /** Keys in the tables' `evicted` sets, all told. */
   let evictedKeys = 0;
+  /** Puts so far: the `seq` of the next entry. */
+  let seq = 0;
   const maxEvictedKeys = options.maxEvictedKeys ?? engineDefaults.maxEvictedKeys;
   /** The table no longer knows which rows it holds: every key it does not have in memory is loaded. */
   const forget = (state: TableState) => {
@@ -86,15 +108,14 @@ export const createBatchState = (options: {
     journal.texts.push(text);
     journal.befores.push(before);
     if (before === undefined) size++;
-    // A row written again moves to the end: eviction drops from the front, the least recently written.
-    else state.entries.delete(text);
+    // A row written again keeps its place in the map (moving it is a delete and a set, which
+    // leaves a hole to compact): its `seq` says how recently it was written.
     state.entries.set(text, entry);
   };
-  const entryFor = (state: TableState, text: string, key: Row): Entry | undefined => {
+  /** The row's entry; `absent` when a complete table does not hold it; undefined when unknown. */
+  const entryFor = (state: TableState, text: string): Entry | undefined => {
     const entry = state.entries.get(text);
     if (entry !== undefined || !state.complete || state.evicted.has(text)) return entry;
-    const absent: Entry = { key, row: null, persisted: 'no', dirty: false };
-    put(state, text, absent);
     return absent;
   };
   const write = (state: TableState, key: Row, row: Row | null) => {
@@ -104,18 +125,23 @@ export const createBatchState = (options: {
       state,
       text,
       entry === undefined
-        ? { key, row, persisted: state.complete && !state.evicted.has(text) ? 'no' : 'unknown', dirty: true }
-        : { key: entry.key, row, persisted: entry.persisted, dirty: true },
+        ? {
+            key,
+            row,
+            persisted: state.complete && !state.evicted.has(text) ? 'no' : 'unknown',
+            dirty: true,
+            seq: seq++,
+          }
+        : { key: entry.key, row, persisted: entry.persisted, dirty: true, seq: seq++ },
     );
   };
   const read = (tableName: string, key: unknown): Row | undefined => {
     const state = tableOf(tableName);
-    const normalized = normalizeKey(state.model, key);
-    const text = keyString(state.model, normalized);
-    const entry = entryFor(state, text, normalized);
+    const text = keyText(state.model, key);
+    const entry = entryFor(state, text);
     if (entry === undefined) {
       const keys = misses.get(tableName) ?? new Map<string, Row>();
-      misses.set(tableName, keys.set(text, normalized));
+      misses.set(tableName, keys.set(text, normalizeKey(state.model, key)));
       missed++;
       throw rowMiss;
     }
@@ -170,13 +196,16 @@ export const createBatchState = (options: {
       let added = 0;
       for (const ref of refs) {
         const state = tableOf(ref.table);
-        const key = normalizeKey(state.model, ref.key);
-        const text = keyString(state.model, key);
-        if (entryFor(state, text, key) !== undefined) continue;
-        const keys = plan.get(ref.table) ?? new Map<string, Row>();
-        plan.set(ref.table, keys);
+        const text = keyText(state.model, ref.key);
+        const entry = entryFor(state, text);
+        // An absent row is no load, but likely a row once applied: it counts toward the bound
+        // (once per ref: a key two events of a chunk name before either writes it counts twice).
+        if (entry === absent) added++;
+        if (entry !== undefined) continue;
+        let keys = plan.get(ref.table);
+        if (keys === undefined) plan.set(ref.table, (keys = new Map<string, Row>()));
         if (!keys.has(text)) {
-          keys.set(text, key);
+          keys.set(text, normalizeKey(state.model, ref.key));
           added++;
         }
       }
@@ -188,10 +217,11 @@ export const createBatchState = (options: {
         const frozen = Object.freeze(row);
         const text = keyString(state.model, frozen);
         if (!state.entries.has(text))
-          put(state, text, { key: frozen, row: frozen, persisted: 'yes', dirty: false });
+          put(state, text, { key: frozen, row: frozen, persisted: 'yes', dirty: false, seq: seq++ });
       }
       for (const [text, key] of keys)
-        if (!state.entries.has(text)) put(state, text, { key, row: null, persisted: 'no', dirty: false });
+        if (!state.entries.has(text))
+          put(state, text, { key, row: null, persisted: 'no', dirty: false, seq: seq++ });
     },
     apply: (application) => {
       // What came before this event stays done: only its own changes may be undone.
@@ -257,15 +287,22 @@ export const createBatchState = (options: {
         let drop = state.entries.size - Math.floor(state.entries.size * share);
         if (drop <= 0) continue;
         size -= drop;
+        // The `drop` entries written least recently go: those with a seq up to the drop-th
+        // lowest (seqs are distinct).
+        const seqs = new Float64Array(state.entries.size);
+        let n = 0;
+        for (const entry of state.entries.values()) seqs[n++] = entry.seq;
+        const last = seqs.sort()[drop - 1] as number;
         // A complete table remembers the keys of the rows it drops (an absent row needs none);
         // past the bound it forgets, and from then on loads what it does not hold.
         for (const [text, entry] of state.entries) {
-          if (drop-- <= 0) break;
+          if (entry.seq > last) continue;
           state.entries.delete(text);
           if (state.complete && entry.row !== null && !state.evicted.has(text)) {
             state.evicted.add(text);
             if (++evictedKeys > maxEvictedKeys) forget(state);
           }
+          if (--drop <= 0) break;
         }
       }
     },

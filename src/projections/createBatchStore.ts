@@ -9,6 +9,13 @@ import { keyString, normalizeKey, normalizeRow } from './rowCodec.ts';
  */
 export const rowMiss: Error = Object.freeze(new Error('a handler read a row that is not loaded yet'));
 
+/** Whether two canonical rows have the same primary key (equal values; keyString when not primitive). */
+const sameKey = (model: TableModel, a: Row, b: Row): boolean => {
+  for (const column of model.primaryKey)
+    if (a[column.name] !== b[column.name]) return keyString(model, a) === keyString(model, b);
+  return true;
+};
+
 /**
  * The store handlers write through (get, upsert, patch, delete, raw sql), over the rows of the
  * batch state (createBatchState), which journals every change so that it can be undone.
@@ -35,7 +42,7 @@ export const createBatchStore = <Table extends { readonly model: TableModel }>(m
     if (old === undefined) return false;
     const table = memory.tableOf(tableName);
     const next = normalizeRow(table.model, change(old));
-    if (keyString(table.model, next) !== keyString(table.model, old))
+    if (!sameKey(table.model, next, old))
       throw new ProjectionistError(
         'PRJ_HANDLER_FAILED',
         `${tableName}: patch must not change the primary key`,

@@ -15,6 +15,8 @@ const badWrite = (message: string) => new ProjectionistError('PRJ_HANDLER_FAILED
 
 /** Canonical ISO-8601 timestamps seen lately: rewriting a row it read costs a handler no reparse. */
 const canonicalTimes = new Set<string>();
+const int8Min = -(2n ** 63n);
+const int8Max = 2n ** 63n - 1n;
 const timePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -31,6 +33,8 @@ const canonical = (type: ColumnType, value: unknown): ColumnValue | undefined =>
         : undefined;
     case 'boolean':
       return typeof value === 'boolean' ? value : undefined;
+    case 'bigint':
+      return typeof value === 'bigint' && value >= int8Min && value <= int8Max ? value : undefined;
     case 'timestamptz':
       if (typeof value === 'string' && canonicalTimes.has(value)) return value;
       break;
@@ -77,22 +81,44 @@ export const normalizeRow = (table: TableModel, row: unknown): Row => {
   return Object.freeze(out);
 };
 
+/** A key column's value from a key object, checked and in canonical form. */
+const keyValue = (table: TableModel, column: TableModel['primaryKey'][number], key: object): ColumnValue => {
+  const value = (key as Record<string, unknown>)[column.name];
+  if (value === undefined || value === null)
+    throw badWrite(`${table.name}: key column ${column.name} is missing`);
+  const fitted = canonical(column.type, value);
+  if (fitted === undefined) {
+    const normalized = normalizeValue(column.type, value);
+    throw badWrite(`${table.name}: key ${column.name}: ${normalized.ok ? 'invalid' : normalized.problem}`);
+  }
+  return fitted;
+};
+
 /** The primary key of a key object (or of a whole row), checked and in canonical form. */
 export const normalizeKey = (table: TableModel, key: unknown): Row => {
   if (!isObject(key)) throw badWrite(`${table.name}: a key must be an object`);
   const out: Record<string, ColumnValue> = {};
-  for (const column of table.primaryKey) {
-    const value = key[column.name];
-    if (value === undefined || value === null)
-      throw badWrite(`${table.name}: key column ${column.name} is missing`);
-    const fitted = canonical(column.type, value);
-    if (fitted === undefined) {
-      const normalized = normalizeValue(column.type, value);
-      throw badWrite(`${table.name}: key ${column.name}: ${normalized.ok ? 'invalid' : normalized.problem}`);
-    }
-    out[column.name] = fitted;
-  }
+  for (const column of table.primaryKey) out[column.name] = keyValue(table, column, key);
   return out;
+};
+
+/**
+ * keyString of normalizeKey(table, key), checked the same way, without making the key object:
+ * the batch state asks it of every key a handler names, and needs the object only to load one.
+ */
+export const keyText = (table: TableModel, key: unknown): string => {
+  if (!isObject(key)) throw badWrite(`${table.name}: a key must be an object`);
+  const columns = table.primaryKey;
+  if (columns.length === 1) {
+    const only = columns[0] as TableModel['primaryKey'][number];
+    return keyPart(only.type, keyValue(table, only, key)) ?? '-';
+  }
+  let text = '';
+  for (const column of columns) {
+    const part = keyPart(column.type, keyValue(table, column, key));
+    text += part === null ? '-' : `${part.length}:${part}`;
+  }
+  return text;
 };
 
 /** One key column's value as text, for keyString: canonical values of one type are equal iff their texts are. */

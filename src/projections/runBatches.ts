@@ -98,6 +98,8 @@ export const runBatches = async (options: {
   const processBatch = async (batch: LogBatch): Promise<RunOutcome | undefined> => {
     const chunk: Pending[] = [];
     const plan: LoadPlan = new Map();
+    /** What one record plans, before it joins `plan`: one map for the batch, emptied per record. */
+    const mine: LoadPlan = new Map();
     let planned = 0;
     for (const record of batch.records) {
       // A fetch holds thousands of records that decode and apply without one real await: the
@@ -136,7 +138,7 @@ export const runBatches = async (options: {
         return { status: 'waiting', position, reason: outcome.reason };
       }
       let pending = outcome.kind === 'wait' ? waitingOf(record, outcome) : eventOf(record, outcome.event);
-      let mine: LoadPlan = new Map();
+      mine.clear();
       let planning = planKeys(context, pending, mine);
       if (
         state.size() + planned + planning.added > limits.maxRows &&
@@ -146,7 +148,7 @@ export const runBatches = async (options: {
         await flushBefore(batch, record, chunk, plan);
         pipeline.evict(keep);
         planned = 0;
-        mine = new Map();
+        mine.clear();
         planning = planKeys(context, pending, mine);
       }
       pending = planning.pending;
