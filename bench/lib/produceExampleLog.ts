@@ -7,6 +7,9 @@ import {
   LogClient,
   type OffsetVector,
 } from '../../src/log/index.ts';
+import { contractRegistry } from '../../events/index.ts';
+import { checkNewest } from '../../src/contracts/index.ts';
+import type { Envelope } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import { exampleEvents } from './exampleEvents.ts';
 import { benchBrokers } from './startBenchProjectionist.ts';
@@ -23,9 +26,23 @@ export type ExampleLog = {
 };
 
 /**
+ * The pj-schema header of an example event: checked against its newest schema, as the command
+ * workers check what deciders answer (undefined for an older version, which readers validate).
+ */
+export const exampleSchema = (envelope: Envelope): string | undefined => {
+  const contract = contractRegistry.lookup('event', envelope.type);
+  if (contract === undefined || envelope.version !== contract.latestVersion) return undefined;
+  const checked = checkNewest(contract, envelope.data);
+  if (checked.status === 'invalid')
+    throw new Error(`example ${envelope.type} is invalid: ${JSON.stringify(checked.issues)}`);
+  return checked.schema;
+};
+
+/**
  * A fresh events topic (`partitions` partitions, own prefix) holding `count` example-domain
  * events (see exampleEvents), appended in large batches with the project's idempotent
- * Appender (acks=-1). Made once per bench invocation and replayed by every run.
+ * Appender (acks=-1). Made once per bench invocation and replayed by every run. Each event
+ * carries its pj-schema header (exampleSchema), so a replay meets a log as the project writes one.
  */
 export const produceExampleLog = async (options: {
   label: string;
@@ -63,12 +80,12 @@ export const produceExampleLog = async (options: {
     for (const envelope of exampleEvents({ count: options.count, tag: prefix.slice(-8) })) {
       pending.push(envelope);
       if (pending.length < size) continue;
-      await appender.append(pending);
+      await appender.append(pending, exampleSchema);
       appended += pending.length;
       pending = [];
       options.onProgress?.(appended);
     }
-    if (pending.length > 0) await appender.append(pending);
+    if (pending.length > 0) await appender.append(pending, exampleSchema);
   } catch (error) {
     await appender.close().catch(() => undefined);
     await drop();

@@ -20,6 +20,17 @@ export type CommandCatalog = {
   /** Newest version of a command type, or undefined when the type is unknown. */
   latestCommandVersion(type: string): number | undefined;
   latestEventVersion(type: string): number;
+  /**
+   * A decided event's data checked against its type's newest version, as it will be read: the
+   * schema's fingerprint for the record's `pj-schema` header when readers at that very schema
+   * need not validate it again (see checkNewest in src/contracts).
+   */
+  checkEvent(
+    type: string,
+    data: unknown,
+  ):
+    | { readonly status: 'ok'; readonly schema: string | undefined }
+    | { readonly status: 'invalid'; readonly issues: readonly { path: string; message: string }[] };
   /** The aggregate (stream kind) a command acts on. */
   aggregateOf(commandType: string): string;
   /** Every event type some aggregate folds: what the command-state projection reads. */

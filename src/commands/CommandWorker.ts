@@ -103,7 +103,7 @@ export class CommandWorker {
       const extra = { ids: waiting.map((w) => w.commandId), streams: waiting.map((w) => w.streamId) };
       const result = await this.#decide(partition, memory, [], (work) => work.retryHeld(waiting), extra);
       const positions = await transaction(async (tx) => {
-        const at = await tx.append(result.appends);
+        const at = await tx.append(result.appends, (e) => result.schemas.get(e.eventId));
         if (result.deadLetters.length > 0) await tx.send(client.topics.deadLetters, result.deadLetters);
         return at;
       });
@@ -125,7 +125,7 @@ export class CommandWorker {
     const result = await this.#decide(partition, memory, parsed, (work) => {
       for (const p of parsed) work.take(p);
     });
-    const positions = await tx.append(result.appends);
+    const positions = await tx.append(result.appends, (e) => result.schemas.get(e.eventId));
     if (result.forwards.length > 0) await tx.send(client.topics.commands, result.forwards);
     if (result.deadLetters.length > 0) await tx.send(client.topics.deadLetters, result.deadLetters);
     const last = records[records.length - 1];

@@ -1,14 +1,12 @@
 import { ProjectionistError } from '../errors/index.ts';
-import type { ContractRegistry, DecodeResult } from '../contracts/index.ts';
+import { checkNewest, type ContractRegistry, type DecodeResult } from '../contracts/index.ts';
 import type { CommandCatalog, DecodedMessage } from './CommandCatalog.ts';
 
+const issueTexts = (issues: Extract<DecodeResult, { status: 'invalid' }>['issues']) =>
+  issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+
 const toDecoded = (result: DecodeResult): DecodedMessage =>
-  result.status === 'invalid'
-    ? {
-        status: 'invalid',
-        issues: result.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-      }
-    : result;
+  result.status === 'invalid' ? { status: 'invalid', issues: issueTexts(result.issues) } : result;
 
 /** The command side's view of the contracts registry (events/): decode, decide, fold. */
 export const catalogFromContracts = (registry: ContractRegistry): CommandCatalog => {
@@ -49,6 +47,16 @@ export const catalogFromContracts = (registry: ContractRegistry): CommandCatalog
           `a decider returned ${type}, which has no contract`,
         );
       return version;
+    },
+    checkEvent: (type, data) => {
+      const contract = registry.lookup('event', type);
+      if (contract === undefined)
+        throw new ProjectionistError(
+          'PRJ_CONTRACT_INVALID',
+          `a decider returned ${type}, which has no contract`,
+        );
+      const checked = checkNewest(contract, data);
+      return checked.status === 'ok' ? checked : { status: 'invalid', issues: issueTexts(checked.issues) };
     },
     aggregateOf: (type) => command(type).aggregate.name,
     foldedEventTypes: () => [...aggregateByEvent.keys()],

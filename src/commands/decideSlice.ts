@@ -28,6 +28,8 @@ export type SliceMemory = {
 export type SliceDecisions = {
   /** Events and outcomes for the events topic, in order. */
   readonly appends: Envelope[];
+  /** The pj-schema header of appended events checked against their newest schema, by event id. */
+  readonly schemas: Map<string, string>;
   /** Commands that landed on a partition that does not own their stream, for the owner. */
   readonly forwards: EncodedRecord[];
   readonly deadLetters: EncodedRecord[];
@@ -97,6 +99,7 @@ export const createSliceWork = (options: {
   const { partition, owner, topic, catalog, memory } = options;
   const result: SliceDecisions = {
     appends: [],
+    schemas: new Map(),
     forwards: [],
     deadLetters: [],
     decided: [],
@@ -186,9 +189,19 @@ export const createSliceWork = (options: {
         reject(`the decider of ${command.type} answered no decision for this stream's state`);
         return;
       }
-      events = decision.events.map((e: { type: string; data: unknown }) => {
+      events = [];
+      for (const e of decision.events as readonly { type: string; data: unknown }[]) {
+        // What is appended is checked against the newest schema here, once: readers at that
+        // schema read it without checking again (the pj-schema header); a decider's invalid
+        // event is never appended.
+        const checked = catalog.checkEvent(e.type, e.data);
+        if (checked.status === 'invalid') {
+          const issues = checked.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+          reject(`the decider of ${command.type} answered an invalid ${e.type} event: ${issues}`);
+          return;
+        }
         state = catalog.evolve(aggregate, state, e);
-        return createEnvelope({
+        const envelope = createEnvelope({
           type: e.type,
           version: catalog.latestEventVersion(e.type),
           streamId: command.streamId,
@@ -196,7 +209,9 @@ export const createSliceWork = (options: {
           causationId: command.eventId,
           correlationId: command.correlationId ?? command.eventId,
         });
-      });
+        if (checked.schema !== undefined) result.schemas.set(envelope.eventId, checked.schema);
+        events.push(envelope);
+      }
     } catch (error) {
       // A decider or fold that throws is a bug in the contracts, never a wedged partition.
       reject(`the decider failed: ${error instanceof Error ? error.message : String(error)}`);

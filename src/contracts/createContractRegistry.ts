@@ -14,9 +14,10 @@ export type ContractRegistry = {
   lookup<K extends ContractKind>(kind: K, type: string): ContractOfKind[K] | undefined;
   /**
    * Reads one message's data, written in `version` of its type, into the type's newest shape.
-   * Never throws; see `DecodeResult` for what each outcome asks of the caller.
+   * Never throws; see `DecodeResult` for what each outcome asks of the caller. `schema`, the
+   * record's `pj-schema` header, spares data its writer validated (see decodeVersion).
    */
-  decode(kind: ContractKind, type: string, version: number, data: unknown): DecodeResult;
+  decode(kind: ContractKind, type: string, version: number, data: unknown, schema?: string): DecodeResult;
   /** The newest version of a type, which writers write; undefined for an unknown type. */
   latestVersion(type: string): number | undefined;
 };
@@ -57,10 +58,16 @@ export const createContractRegistry = (contracts: readonly AnyContract[]): Contr
   return Object.freeze({
     contracts: Object.freeze([...contracts]),
     lookup,
-    decode: (kind: ContractKind, type: string, version: number, data: unknown): DecodeResult => {
+    decode: (
+      kind: ContractKind,
+      type: string,
+      version: number,
+      data: unknown,
+      schema?: string,
+    ): DecodeResult => {
       const contract = lookup(kind, type);
       if (contract === undefined) return { status: 'unknown-type' };
-      return decodeVersion({ contract, version, data });
+      return decodeVersion({ contract, version, data, schema });
     },
     latestVersion: (type: string) => latest.get(type),
   });

@@ -10,6 +10,7 @@ export { foldState } from './foldState.ts';
 export type { DecodeResult } from './DecodeResult.ts';
 export { createContractRegistry, type AnyContract, type ContractRegistry } from './createContractRegistry.ts';
 export { schemaNode } from './schemaNode.ts';
+export { schemaFingerprint, checkNewest, type CheckedData } from './schemaFingerprint.ts';
 export { listFields } from './listFields.ts';
 export { findUntaggedFields } from './findUntaggedFields.ts';
 export { walkFields } from './walkFields.ts';

@@ -2,7 +2,7 @@ import type { Producer, RecordMetadata, Transaction } from 'kafkajs';
 import { Partitioners } from './kafkajs.ts';
 import { brokerSends } from './brokerSends.ts';
 import { coalesceCalls } from './coalesceCalls.ts';
-import { encodeEnvelope, type EncodedRecord } from './codec.ts';
+import { encodeChecked, type EncodedRecord } from './codec.ts';
 import type { Envelope } from './envelope.ts';
 import { logClientInternals, type LogClient } from './LogClient.ts';
 import type { OffsetVector, Position } from './offsets.ts';
@@ -93,9 +93,13 @@ export class Appender {
     return this;
   }
 
-  /** Appends envelopes to the events topic, keyed by stream id; answers their positions. */
-  append(envelopes: readonly Envelope[]): Promise<Position[]> {
-    return this.send(this.#client.topics.events, envelopes.map(encodeEnvelope));
+  /**
+   * Appends envelopes to the events topic, keyed by stream id; answers their positions.
+   * `schemaOf` names, for an event whose data was checked against its newest schema, that
+   * schema's fingerprint (the pj-schema header; see encodeChecked).
+   */
+  append(envelopes: readonly Envelope[], schemaOf?: SchemaOf): Promise<Position[]> {
+    return this.send(this.#client.topics.events, encodeAll(envelopes, schemaOf));
   }
 
   send(topic: string, records: readonly EncodedRecord[]): Promise<Position[]> {
@@ -114,9 +118,16 @@ export class Appender {
   }
 }
 
+/** The fingerprint of the newest schema an envelope's data was checked against, if it was. */
+export type SchemaOf = (envelope: Envelope) => string | undefined;
+
+const encodeAll = (envelopes: readonly Envelope[], schemaOf: SchemaOf | undefined): EncodedRecord[] =>
+  envelopes.map((envelope) => encodeChecked(envelope, schemaOf?.(envelope)));
+
 /** What a transaction may do: produce, and commit a consumer group's offsets, atomically. */
 export type LogTransaction = {
-  append(envelopes: readonly Envelope[]): Promise<Position[]>;
+  /** As Appender.append, inside the transaction. */
+  append(envelopes: readonly Envelope[], schemaOf?: SchemaOf): Promise<Position[]>;
   send(topic: string, records: readonly EncodedRecord[]): Promise<Position[]>;
   /** Commits `offsets` (next offset to read, per partition) for `groupId` inside the transaction. */
   commitOffsets(options: { groupId: string; topic: string; offsets: OffsetVector }): Promise<void>;
@@ -159,7 +170,7 @@ export class TransactionalAppender {
     try {
       const result = await work({
         send,
-        append: (envelopes) => send(this.#client.topics.events, envelopes.map(encodeEnvelope)),
+        append: (envelopes, schemaOf) => send(this.#client.topics.events, encodeAll(envelopes, schemaOf)),
         commitOffsets: async ({ groupId, topic, offsets }) => {
           await transaction.sendOffsets({
             consumerGroupId: groupId,

@@ -7,6 +7,11 @@ export const headerNames = {
   version: 'pj-version',
   eventId: 'pj-event-id',
   contentType: 'content-type',
+  /**
+   * The fingerprint of the newest schema the writer checked the data against (see
+   * schemaFingerprint in src/contracts); absent when it checked none.
+   */
+  schema: 'pj-schema',
 } as const;
 
 export type EncodedRecord = {
@@ -15,7 +20,14 @@ export type EncodedRecord = {
   readonly headers: Record<string, string>;
 };
 
-export const encodeEnvelope = (envelope: Envelope): EncodedRecord => ({
+/** The record of an envelope. */
+export const encodeEnvelope = (envelope: Envelope): EncodedRecord => encodeChecked(envelope, undefined);
+
+/**
+ * The record of an envelope whose data its writer checked against the newest schema, whose
+ * fingerprint `schema` goes in the pj-schema header (none when undefined).
+ */
+export const encodeChecked = (envelope: Envelope, schema: string | undefined): EncodedRecord => ({
   key: envelope.streamId,
   value: Buffer.from(JSON.stringify(envelope)),
   headers: {
@@ -23,6 +35,7 @@ export const encodeEnvelope = (envelope: Envelope): EncodedRecord => ({
     [headerNames.version]: String(envelope.version),
     [headerNames.eventId]: envelope.eventId,
     [headerNames.contentType]: 'application/json',
+    ...(schema === undefined ? {} : { [headerNames.schema]: schema }),
   },
 });
 

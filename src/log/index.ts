@@ -5,10 +5,10 @@ export { encodeEnvelope, decodeEnvelope, headerNames, type EncodedRecord } from 
 export { ensureTopics, checkTopics } from './ensureTopics.ts';
 export { dropTopics } from './dropTopics.ts';
 export { highWatermarks, earliestOffsets, findTruncation, assertCompleteLog } from './positions.ts';
-export { Appender, TransactionalAppender, type LogTransaction } from './Appender.ts';
+export { Appender, TransactionalAppender, type LogTransaction, type SchemaOf } from './Appender.ts';
 export { readLog, type LogBatch, type LogRecord } from './readLog.ts';
 export { partitionFor } from './partitionFor.ts';
-export { recordType } from './toLogRecord.ts';
+export { recordType, recordHeader } from './toLogRecord.ts';
 export { partitionCount } from './partitionCount.ts';
 export { listTopics } from './listTopics.ts';
 export { readGroupOffsets } from './readGroupOffsets.ts';

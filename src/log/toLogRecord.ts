@@ -14,7 +14,7 @@ const headerText = (value: RawHeaders[string]): string | undefined => {
 /**
  * A kafkajs message as a LogRecord. It runs once per event in a replay, so the key and the
  * headers are decoded when first asked for (a replay never reads the key, and most readers ask
- * only for the type header, which `typeHeader` decodes alone), not up front.
+ * only for a header or two, which `header` decodes alone), not up front.
  */
 class KafkaRecord implements LogRecord {
   readonly partition: number;
@@ -53,17 +53,18 @@ class KafkaRecord implements LogRecord {
     return headers;
   }
 
-  /** The pj-type header alone. */
-  get typeHeader(): string | undefined {
-    return this.#headers !== undefined
-      ? this.#headers[headerNames.type]
-      : headerText(this.#raw?.[headerNames.type]);
+  /** One header alone, decoding no other. */
+  header(name: string): string | undefined {
+    return this.#headers !== undefined ? this.#headers[name] : headerText(this.#raw?.[name]);
   }
 }
 
 /** A kafkajs message as the engine's LogRecord: offsets as bigint, key and headers as strings. */
 export const toLogRecord = (partition: number, m: KafkaMessage): LogRecord => new KafkaRecord(partition, m);
 
-/** A record's pj-type header, decoding no other header when the record came from kafkajs. */
-export const recordType = (record: LogRecord): string | undefined =>
-  record instanceof KafkaRecord ? record.typeHeader : record.headers[headerNames.type];
+/** One header of a record, decoding no other when the record came from kafkajs. */
+export const recordHeader = (record: LogRecord, name: string): string | undefined =>
+  record instanceof KafkaRecord ? record.header(name) : record.headers[name];
+
+/** A record's pj-type header. */
+export const recordType = (record: LogRecord): string | undefined => recordHeader(record, headerNames.type);

@@ -1,4 +1,11 @@
-import { decodeEnvelope, recordType, type Envelope, type LogRecord } from '../log/index.ts';
+import {
+  decodeEnvelope,
+  headerNames,
+  recordHeader,
+  recordType,
+  type Envelope,
+  type LogRecord,
+} from '../log/index.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { ProjectionEvent } from '../definitions/index.ts';
 
@@ -30,7 +37,7 @@ export const decodeRecord = (options: {
     return { kind: 'skipped', type: headerType, reason: (error as Error).message };
   }
   if (!types.has(envelope.type)) return { kind: 'ignored' };
-  const outcome = decode(envelope);
+  const outcome = decode(envelope, recordHeader(record, headerNames.schema));
   if (outcome.status === 'skip') return { kind: 'skipped', type: envelope.type, reason: outcome.reason };
   if (outcome.status === 'wait') return { kind: 'wait', reason: outcome.reason, envelope };
   if (!types.has(outcome.type)) return { kind: 'ignored' };

@@ -19,8 +19,12 @@ export type DecodeOutcome =
   | { readonly status: 'skip'; readonly reason: string }
   | { readonly status: 'wait'; readonly reason: string };
 
-/** Upcasts an envelope's data to the newest shape of its type (the contracts registry's job). */
-export type EventDecoder = (envelope: Envelope) => DecodeOutcome;
+/**
+ * Upcasts an envelope's data to the newest shape of its type (the contracts registry's job).
+ * `schema` is the record's pj-schema header: the fingerprint of the newest schema its writer
+ * checked the data against, if it did (see schemaFingerprint in src/contracts).
+ */
+export type EventDecoder = (envelope: Envelope, schema?: string) => DecodeOutcome;
 
 /** The part of the contracts registry a reader needs: decode one message's data. */
 export type ContractsRegistry = {
@@ -29,6 +33,7 @@ export type ContractsRegistry = {
     type: string,
     version: number,
     data: unknown,
+    schema?: string,
   ):
     | { readonly status: 'ok'; readonly value: unknown; readonly fromVersion: number }
     | { readonly status: 'too-new'; readonly version: number; readonly known: number }
@@ -46,8 +51,8 @@ export type ContractsRegistry = {
  */
 export const contractsDecoder =
   (registry: ContractsRegistry): EventDecoder =>
-  (envelope) => {
-    const result = registry.decode('event', envelope.type, envelope.version, envelope.data);
+  (envelope, schema) => {
+    const result = registry.decode('event', envelope.type, envelope.version, envelope.data, schema);
     switch (result.status) {
       case 'ok':
         return { status: 'ok', type: envelope.type, data: result.value };

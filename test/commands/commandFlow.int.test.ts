@@ -7,13 +7,16 @@ import {
   type CommandCatalog,
 } from '../../src/commands/index.ts';
 import { contractRegistry } from '../../events/index.ts';
+import { schemaFingerprint } from '../../src/contracts/index.ts';
 import {
   Appender,
   createEnvelope,
   decodeEnvelope,
   encodeEnvelope,
+  headerNames,
   partitionFor,
   readLog,
+  recordHeader,
   type Envelope,
   type LogRecord,
 } from '../../src/log/index.ts';
@@ -62,6 +65,13 @@ describe('commands', () => {
       streamId: 'cus-1',
       version: contractRegistry.latestVersion('CustomerRegistered'),
     });
+    // checked against the newest schema when decided: readers at that schema need not again
+    const [record] = (await allRecords(r, r.log.topics.events)).filter(
+      (x) => decodeEnvelope(x.value).eventId === events[0]!.eventId,
+    );
+    const fingerprint = schemaFingerprint(contractRegistry.lookup('event', 'CustomerRegistered')!);
+    expect(recordHeader(record!, headerNames.schema)).toBe(fingerprint);
+    expect(record!.headers[headerNames.schema]).toBe(fingerprint);
   });
 
   it('rejects a command its decider refuses, with the reason', async () => {

@@ -9,6 +9,7 @@ import {
   type CommandOutcome,
   type SliceMemory,
 } from '../../src/commands/index.ts';
+import { schemaFingerprint } from '../../src/contracts/index.ts';
 import { createEnvelope, encodeEnvelope, partitionFor } from '../../src/log/index.ts';
 
 const catalog = catalogFromContracts(contractRegistry);
@@ -86,5 +87,31 @@ describe('deciding a slice of commands', () => {
       ['rejected', expect.stringMatching(/answered no decision/)],
       ['rejected', expect.stringMatching(/the decider failed: boom/)],
     ]);
+  });
+
+  it('checks what a decider answers against the newest schema, and names the schema of what passed', () => {
+    const careless: CommandCatalog = {
+      ...catalog,
+      decide: (type, command, state) =>
+        type === 'ChangeCustomerEmail'
+          ? { events: [{ type: 'CustomerEmailChanged', data: { email: 'not an email' } }] }
+          : catalog.decide(type, command, state),
+    };
+    const result = decideAll(
+      [
+        recordOf('RegisterCustomer', 2, 'cus-3', register),
+        recordOf('ChangeCustomerEmail', 1, 'cus-3', { email: 'b@example.com' }, 1n),
+      ],
+      careless,
+    );
+    expect(outcomes(result.appends).map((o) => [o.status, 'reason' in o ? o.reason : ''])).toEqual([
+      ['applied', ''],
+      ['rejected', expect.stringMatching(/answered an invalid CustomerEmailChanged event: email: /)],
+    ]);
+    expect(result.appends.filter((a) => a.type === 'CustomerEmailChanged')).toHaveLength(0);
+    const registered = result.appends.find((a) => a.type === 'CustomerRegistered')!;
+    expect(result.schemas.get(registered.eventId)).toBe(
+      schemaFingerprint(contractRegistry.lookup('event', 'CustomerRegistered')!),
+    );
   });
 });

@@ -1,7 +1,9 @@
 // The no-broker ceiling in a process of its own: the first <count> events of the log of <prefix>,
-// regenerated as the JSON strings the log holds (with their type, as the pj-type header carries
-// it), then timed: JSON.parse of the events the projection reads, the contracts' decode (validate,
-// upcast), a plain JS fold into maps, and one COPY per table in one transaction. Prints PeerFigures.
+// regenerated as the JSON strings the log holds (with their type and schema fingerprint, as the
+// pj-type and pj-schema headers carry them), then timed: JSON.parse of the events the projection
+// reads, the contracts' decode as a replay does it (upcast; validate unless the fingerprint is the
+// newest schema's), a plain JS fold into maps, and one COPY per table in one transaction. Prints
+// PeerFigures.
 // node bench/lib/peers/ceilingRun.ts <prefix> <projection> <count>
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +14,7 @@ import { quoteIdentifier, type TableModel } from '../../../src/definitions/index
 import type { Envelope } from '../../../src/log/index.ts';
 import { createTables } from '../../../src/projections/index.ts';
 import { exampleEvents } from '../exampleEvents.ts';
+import { exampleSchema } from '../produceExampleLog.ts';
 import { exampleTag } from './exampleTarget.ts';
 import { peakRssMiB, report } from './PeerFigures.ts';
 import { peerDatabase } from './peerDatabase.ts';
@@ -28,9 +31,11 @@ const count = Number(countArg);
 
 const types: string[] = [];
 const values: string[] = [];
+const schemas: (string | undefined)[] = [];
 for (const envelope of exampleEvents({ count, tag: exampleTag(prefix) })) {
   types.push(envelope.type);
   values.push(JSON.stringify(envelope));
+  schemas.push(exampleSchema(envelope));
 }
 
 /** COPY's text form of a value: backslash, newline, carriage return and tab escaped; null is \N. */
@@ -67,7 +72,7 @@ try {
   for (let i = 0; i < count; i++) {
     if (!peer.types.has(types[i] as string)) continue;
     const e = JSON.parse(values[i] as string) as Envelope;
-    const decoded = contractRegistry.decode('event', e.type, e.version, e.data);
+    const decoded = contractRegistry.decode('event', e.type, e.version, e.data, schemas[i]);
     if (decoded.status !== 'ok')
       throw new Error(`${e.type} v${e.version} does not decode: ${decoded.status}`);
     fold.apply({ type: e.type, streamId: e.streamId, time: e.time, data: decoded.value });
