@@ -7,7 +7,6 @@
 // node bench/lib/peers/ceilingRun.ts <prefix> <projection> <count>
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { contractRegistry } from '../../../events/index.ts';
 import { quoteIdentifier, type TableModel } from '../../../src/definitions/index.ts';
@@ -61,7 +60,7 @@ function* copyChunks(table: TableModel, rows: Iterable<Readonly<Record<string, P
 }
 
 const database = await peerDatabase();
-const pool = new pg.Pool({ connectionString: database.url, max: 1, idleTimeoutMillis: 0 });
+const pool = database.pool(1);
 try {
   await createTables({ db: pool, definition: peer.definition });
   const db = await pool.connect();

@@ -6,7 +6,6 @@
 // node bench/lib/peers/eachMessageRun.ts <topic> <projection> <target> <limitS>
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
 import { contractRegistry } from '../../../events/index.ts';
 import { offsetDistance, offsetVectorFromJson, type Envelope } from '../../../src/log/index.ts';
 import { createTables } from '../../../src/projections/index.ts';
@@ -25,7 +24,7 @@ const targetEvents = Number(offsetDistance(new Map(), target));
 const limitMs = Number(limitArg) * 1000;
 
 const database = await peerDatabase();
-const pool = new pg.Pool({ connectionString: database.url, max: 1, idleTimeoutMillis: 0 });
+const pool = database.pool(1);
 const db = await pool.connect();
 const kafka = new Kafka({
   clientId: 'peers-each-message',

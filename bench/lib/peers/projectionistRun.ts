@@ -2,7 +2,6 @@
 // <target> ("end": the high watermarks; or an offset vector as JSON) into a fresh database with
 // replayProjection, as bench/lib/rebuildRun.ts does, then checksums the tables; prints PeerFigures.
 // node bench/lib/peers/projectionistRun.ts <prefix> <projection> <target>
-import pg from 'pg';
 import { contractRegistry } from '../../../events/index.ts';
 import { highWatermarks, LogClient, offsetDistance, offsetVectorFromJson } from '../../../src/log/index.ts';
 import { createLogger } from '../../../src/logger/index.ts';
@@ -29,7 +28,7 @@ const client = new LogClient({
   logger: createLogger({ level: 'warn' }),
 });
 const database = await peerDatabase();
-const pool = new pg.Pool({ connectionString: database.url, max: 4, idleTimeoutMillis: 0 });
+const pool = database.pool(4);
 try {
   const until =
     targetArg === 'end'
