@@ -102,8 +102,8 @@ export const createBatchState = (options: {
       throw new ProjectionistError('PRJ_HANDLER_FAILED', `"${name}" is not a table of ${options.model.name}`);
     return state;
   };
-  const put = (state: TableState, text: string, entry: Entry) => {
-    const before = state.entries.get(text);
+  /** Sets the entry of `text`, journaling `before`: what the caller found there (one lookup, not two). */
+  const put = (state: TableState, text: string, entry: Entry, before: Entry | undefined) => {
     journal.states.push(state);
     journal.texts.push(text);
     journal.befores.push(before);
@@ -133,6 +133,7 @@ export const createBatchState = (options: {
             seq: seq++,
           }
         : { key: entry.key, row, persisted: entry.persisted, dirty: true, seq: seq++ },
+      entry,
     );
   };
   const read = (tableName: string, key: unknown): Row | undefined => {
@@ -217,11 +218,16 @@ export const createBatchState = (options: {
         const frozen = Object.freeze(row);
         const text = keyString(state.model, frozen);
         if (!state.entries.has(text))
-          put(state, text, { key: frozen, row: frozen, persisted: 'yes', dirty: false, seq: seq++ });
+          put(
+            state,
+            text,
+            { key: frozen, row: frozen, persisted: 'yes', dirty: false, seq: seq++ },
+            undefined,
+          );
       }
       for (const [text, key] of keys)
         if (!state.entries.has(text))
-          put(state, text, { key, row: null, persisted: 'no', dirty: false, seq: seq++ });
+          put(state, text, { key, row: null, persisted: 'no', dirty: false, seq: seq++ }, undefined);
     },
     apply: (application) => {
       // What came before this event stays done: only its own changes may be undone.
