@@ -10,6 +10,8 @@
  * In a replay these were about a fifth of the node thread (bench/RESULTS.md, the peers profile).
  */
 
+import { createTextInterner } from './createTextInterner.ts';
+
 /** The parts of kafkajs's Decoder this reads: its buffer and the position in it. */
 type KafkaDecoder = {
   buffer: Buffer;
@@ -109,29 +111,8 @@ const safeNumber = (text: string): number | undefined => {
   return Number.isSafeInteger(value) ? value : undefined;
 };
 
-/** Header names read before, with their bytes: records repeat the same few (pj-type, content-type...). */
-const knownNames: { readonly bytes: Buffer; readonly text: string }[] = [];
-/** Bounds of knownNames: a producer writing ever new names costs a few byte compares, never memory. */
-const maxKnownNames = 32;
-const maxKnownNameBytes = 64;
-
-/**
- * The header name of `length` bytes at `at`, as text. A name seen before is found by comparing
- * its bytes, which costs less than decoding them again (a native call per header per record).
- */
-const nameAt = (buffer: Buffer, at: number, length: number): string => {
-  for (const known of knownNames) {
-    const bytes = known.bytes;
-    if (bytes.length !== length) continue;
-    let i = 0;
-    while (i < length && bytes[i] === buffer[at + i]) i++;
-    if (i === length) return known.text;
-  }
-  const text = buffer.toString('utf8', at, at + length);
-  if (knownNames.length < maxKnownNames && length <= maxKnownNameBytes)
-    knownNames.push({ bytes: Buffer.from(buffer.subarray(at, at + length)), text });
-  return text;
-};
+/** Header names read before: records repeat the same few (pj-type, content-type...). */
+const nameAt = createTextInterner({ max: 32, maxBytes: 64 });
 
 const decodeRecords = (c: Cursor, count: number, context: BatchContext) => {
   const firstOffset = safeNumber(context.firstOffset);

@@ -1,5 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { headerNames } from './codec.ts';
+import { createTextInterner } from './createTextInterner.ts';
 import type { LogRecord } from './readLog.ts';
 
 type RawHeaders = NonNullable<KafkaMessage['headers']>;
@@ -10,6 +11,15 @@ const headerText = (value: RawHeaders[string]): string | undefined => {
   const first: unknown = Array.isArray(value) ? value[0] : value;
   return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 };
+
+/**
+ * Values of the headers read one by one (pj-type and pj-schema, on every record of a replay):
+ * a topic's few types and schemas recur, so they are found by their bytes instead of decoded.
+ */
+const internValue = createTextInterner({ max: 64, maxBytes: 64 });
+
+const headerValue = (value: RawHeaders[string]): string | undefined =>
+  Buffer.isBuffer(value) ? internValue(value, 0, value.length) : headerText(value);
 
 /**
  * A kafkajs message as a LogRecord. It runs once per event in a replay, so the key and the
@@ -55,7 +65,7 @@ class KafkaRecord implements LogRecord {
 
   /** One header alone, decoding no other. */
   header(name: string): string | undefined {
-    return this.#headers !== undefined ? this.#headers[name] : headerText(this.#raw?.[name]);
+    return this.#headers !== undefined ? this.#headers[name] : headerValue(this.#raw?.[name]);
   }
 }
 
