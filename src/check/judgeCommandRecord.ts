@@ -1,4 +1,4 @@
-import { parseCommandRecord, type CommandCatalog } from '../commands/index.ts';
+import { describeMessageIssues, parseCommandRecord, type CommandCatalog } from '../commands/index.ts';
 import { headerNames, type LogRecord } from '../log/index.ts';
 import type { Verdict } from './Verdict.ts';
 
@@ -35,9 +35,7 @@ export const judgeCommandRecord = (record: LogRecord, catalog: CommandCatalog): 
         status: 'rejected',
         type,
         version,
-        reason: `${type} v${version} does not match its contract: ${decoded.issues
-          .map((i) => `${i.path || '(root)'}: ${i.message}`)
-          .join('; ')}`,
+        reason: `${type} v${version} does not match its contract: ${describeMessageIssues(decoded.issues)}`,
       };
   }
 };

@@ -10,6 +10,10 @@ export type DecodedMessage =
   | { readonly status: 'unknown-type' }
   | { readonly status: 'invalid'; readonly issues: readonly { path: string; message: string }[] };
 
+/** A catalog's issues as one line, for a reason: "address.city: Invalid input; email: …". */
+export const describeMessageIssues = (issues: readonly { path: string; message: string }[]): string =>
+  issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+
 export type Decision =
   | { readonly events: readonly { readonly type: string; readonly data: unknown }[] }
   | { readonly rejected: string };

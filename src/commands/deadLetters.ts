@@ -1,5 +1,5 @@
 import { decodeEnvelope, headerNames, readLog, type Appender, type LogClient } from '../log/index.ts';
-import type { CommandCatalog } from './CommandCatalog.ts';
+import { describeMessageIssues, type CommandCatalog } from './CommandCatalog.ts';
 import { deadLetterHeaders } from './deadLetterRecord.ts';
 
 export type DeadLetter = {
@@ -48,7 +48,7 @@ export const listDeadLetters = async (options: {
                 status: 'unreadable',
                 reason:
                   decoded.status === 'invalid'
-                    ? decoded.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')
+                    ? describeMessageIssues(decoded.issues)
                     : decoded.status === 'too-new'
                       ? `v${decoded.version} is newer than this code (v${decoded.known})`
                       : `unknown command type '${envelope.type}'`,

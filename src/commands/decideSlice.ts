@@ -5,7 +5,7 @@ import {
   type Envelope,
   type LogRecord,
 } from '../log/index.ts';
-import type { CommandCatalog } from './CommandCatalog.ts';
+import { describeMessageIssues, type CommandCatalog } from './CommandCatalog.ts';
 import { commandOutcomeType, type CommandOutcome, type HeldCommand } from './commandOutcome.ts';
 import type { StreamState, WaitingCommand } from './commandStore.ts';
 import { deadLetterRecord } from './deadLetterRecord.ts';
@@ -196,7 +196,7 @@ export const createSliceWork = (options: {
         // event is never appended.
         const checked = catalog.checkEvent(e.type, e.data);
         if (checked.status === 'invalid') {
-          const issues = checked.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+          const issues = describeMessageIssues(checked.issues);
           reject(`the decider of ${command.type} answered an invalid ${e.type} event: ${issues}`);
           return;
         }
@@ -232,7 +232,7 @@ export const createSliceWork = (options: {
       return 'dead';
     }
     if (decoded.status === 'invalid') {
-      const issues = decoded.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+      const issues = describeMessageIssues(decoded.issues);
       deadLetter(
         record,
         `${command.type} v${command.version} does not match its contract: ${issues}`,

@@ -1,5 +1,5 @@
 // The command side: intake (HTTP and topic), upcast, validate, decide, append exactly once; dead letters.
-export type { CommandCatalog } from './CommandCatalog.ts';
+export { describeMessageIssues, type CommandCatalog } from './CommandCatalog.ts';
 export { catalogFromContracts } from './catalogFromContracts.ts';
 export { commandRequestSchema, commandBatchSchema } from './commandRequestSchema.ts';
 export { findUnstorableText, unstorableReason } from './findUnstorableText.ts';
