@@ -60,7 +60,7 @@ export const instances: Scenario = {
       PROJECTIONIST_LEASE_TTL_MS: '4000',
       PROJECTIONIST_DATABASE_POOL_SIZE: '6',
     };
-    const ports = [38_301, 38_302, 38_303];
+    const ports = [28_301, 28_302, 28_303];
     const serves: (ServeInstance | undefined)[] = [undefined, undefined, undefined];
     const details: string[] = [];
     const sent = new Set<string>();

@@ -73,10 +73,10 @@ export const outages: Scenario = {
       if (serve?.alive() !== false) return;
       crashes++;
       details.push(`serve exited (${String(serve.child.exitCode ?? serve.child.signalCode)}); started again`);
-      serve = await startServe({ label: 'outages-serve', port: 38_200, env });
+      serve = await startServe({ label: 'outages-serve', port: 28_200, env });
     };
     try {
-      serve = await startServe({ label: 'outages-serve', port: 38_200, env });
+      serve = await startServe({ label: 'outages-serve', port: 28_200, env });
       const client = createCommandClient({ urls });
       const flow = startCommandFlow({ client, senders: 4, tag: 'out' });
       let midRebuild = 0;

@@ -82,7 +82,7 @@ export const poison: Scenario = {
     const { db, prefix, pool, log, store, close } = await openCommandScenario('poison');
     const serve = await startServe({
       label: 'poison-serve',
-      port: 38_400,
+      port: 28_400,
       env: {
         PROJECTIONIST_KAFKA_BROKERS: faultEnv.brokers.join(','),
         PROJECTIONIST_TOPIC_PREFIX: prefix,

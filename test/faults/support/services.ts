@@ -27,7 +27,7 @@ const run = (
   });
 
 const brokerEnv = () => ({
-  PROJECTIONIST_KAFKA_PORT: (faultEnv.brokers[0] ?? '').split(':')[1] ?? '39092',
+  PROJECTIONIST_KAFKA_PORT: (faultEnv.brokers[0] ?? '').split(':')[1] ?? '29092',
   PROJECTIONIST_KAFKA_CONTROLLER_PORT: faultEnv.controllerPort,
   PROJECTIONIST_SERVICES_DIR: join(faultEnv.dir, 'services'),
   PROJECTIONIST_PG_ADMIN_URL: faultEnv.pgAdminUrl,
