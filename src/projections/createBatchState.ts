@@ -38,6 +38,12 @@ type TableState = {
   complete: boolean;
   /** Keys of rows the table holds that were dropped from memory (while complete). */
   readonly evicted: Set<string>;
+  /**
+   * Keys written since the last commit, in the order first written: what a flush writes, found
+   * without walking every entry (a live tail flushes a few rows at a time out of a cache of up
+   * to maxRows). A key whose write was undone stays in it; its entry is not dirty.
+   */
+  readonly dirty: Set<string>;
 };
 /**
  * The rows of one projection version in memory, and the store handlers write through. Every
@@ -58,6 +64,7 @@ export const createBatchState = (options: {
       entries: new Map(),
       complete: options.emptyTables.has(model.name),
       evicted: new Set(),
+      dirty: new Set(),
     });
   let sql: QueuedSql[] = [];
   let size = 0;
@@ -121,6 +128,7 @@ export const createBatchState = (options: {
   const write = (state: TableState, key: Row, row: Row | null) => {
     const text = keyString(state.model, key);
     const entry = state.entries.get(text);
+    state.dirty.add(text);
     put(
       state,
       text,
@@ -252,8 +260,9 @@ export const createBatchState = (options: {
         const inserts: Row[] = [];
         const upserts: Row[] = [];
         const deletes: Row[] = [];
-        for (const entry of state.entries.values()) {
-          if (!entry.dirty) continue;
+        for (const text of state.dirty) {
+          const entry = state.entries.get(text);
+          if (entry === undefined || !entry.dirty) continue;
           if (entry.row !== null) (entry.persisted === 'no' ? inserts : upserts).push(entry.row);
           else if (entry.persisted !== 'no') deletes.push(entry.key);
         }
@@ -265,11 +274,13 @@ export const createBatchState = (options: {
     committed: () => {
       journal.length = 0;
       for (const state of tables.values()) {
-        for (const entry of state.entries.values()) {
-          if (!entry.dirty) continue;
+        for (const text of state.dirty) {
+          const entry = state.entries.get(text);
+          if (entry === undefined || !entry.dirty) continue;
           entry.persisted = entry.row === null ? 'no' : 'yes';
           entry.dirty = false;
         }
+        state.dirty.clear();
       }
       if (sql.length > 0) {
         // Raw SQL may have changed any row: nothing in memory can be trusted any more.
@@ -283,8 +294,8 @@ export const createBatchState = (options: {
     },
     evict: (keep = 0) => {
       for (const state of tables.values())
-        for (const entry of state.entries.values())
-          if (entry.dirty)
+        for (const text of state.dirty)
+          if (state.entries.get(text)?.dirty === true)
             throw new ProjectionistError('PRJ_INTERNAL', 'evicting rows that were never flushed');
       journal.length = 0;
       // Each table keeps its share of `keep`, its most recently written rows.
