@@ -1,21 +1,22 @@
 import type pg from 'pg';
 
 /**
- * Runs `work` in one transaction on a connection of its own: committed when it resolves, rolled
- * back when it throws. A connection that failed mid-transaction is destroyed, not pooled again.
+ * Runs `open`, `work` and `close` on a connection of its own: `open` begins the transaction and
+ * `close` commits it; rolled back when any of them throws. A connection that failed
+ * mid-transaction is destroyed, not pooled again.
  */
-export const inTransaction = async <T>(
+export const transactionOn = async <T>(
   pool: pg.Pool,
+  open: (client: pg.PoolClient) => Promise<void>,
   work: (client: pg.PoolClient) => Promise<T>,
-  /** The statement that opens it, for another isolation level or access mode. */
-  begin = 'begin',
+  close: (client: pg.PoolClient) => Promise<void>,
 ): Promise<T> => {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query(begin);
+    await open(client);
     const result = await work(client);
-    await client.query('commit');
+    await close(client);
     return result;
   } catch (error) {
     await client.query('rollback').catch((rollbackError: unknown) => {
@@ -26,3 +27,24 @@ export const inTransaction = async <T>(
     client.release(broken);
   }
 };
+
+/**
+ * Runs `work` in one transaction on a connection of its own: committed when it resolves, rolled
+ * back when it throws. A connection that failed mid-transaction is destroyed, not pooled again.
+ */
+export const inTransaction = <T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  /** The statement that opens it, for another isolation level or access mode. */
+  begin = 'begin',
+): Promise<T> =>
+  transactionOn(
+    pool,
+    async (client) => {
+      await client.query(begin);
+    },
+    work,
+    async (client) => {
+      await client.query('commit');
+    },
+  );

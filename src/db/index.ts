@@ -1,5 +1,7 @@
 // PostgreSQL connections: the one place pools are made.
 export { createPool } from './createPool.ts';
 export { inTransaction } from './inTransaction.ts';
+export { inTightTransaction } from './inTightTransaction.ts';
+export { inlineStatement } from './inlineStatement.ts';
 export { runStatement, type Statement } from './Statement.ts';
 export { inSnapshot } from './inSnapshot.ts';

@@ -1,7 +1,15 @@
 import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
-import { renewLease, type Lease, writeCheckpoints, parkEvents, releaseParked } from '../registry/index.ts';
-import { inTransaction } from '../db/index.ts';
+import {
+  checkpointsStatement,
+  checkRenewed,
+  renewLeaseStatement,
+  type Lease,
+  parkEvents,
+  releaseParked,
+  writeProgress,
+} from '../registry/index.ts';
+import { inTightTransaction } from '../db/index.ts';
 import type { BatchChanges } from './runBatches.ts';
 import { writeChanges, type WriteCounts } from './writeChanges.ts';
 
@@ -29,26 +37,33 @@ export const flushBatch = async (options: {
 }): Promise<FlushStats> => {
   const { pool, lease, changes, positions, progress, copyThreshold } = options;
   const started = performance.now();
-  const counts = await inTransaction(pool, async (client) => {
-    await renewLease(client, lease);
-    const total: WriteCounts = { inserted: 0, upserted: 0, deleted: 0 };
-    for (const [i, tableChanges] of changes.tables.entries()) {
-      const written = await writeChanges({
-        client,
-        changes: tableChanges,
-        copyThreshold,
-        stageName: `pj_stage_${i}`,
-      });
-      total.inserted += written.inserted;
-      total.upserted += written.upserted;
-      total.deleted += written.deleted;
-    }
-    for (const statement of changes.sql) await client.query(statement.text, [...statement.params]);
-    const version = { db: client, name: lease.name, version: lease.version };
-    await parkEvents({ ...version, parked: changes.parked ?? [] });
-    await releaseParked({ ...version, released: changes.released ?? [] });
-    await writeCheckpoints({ db: client, name: lease.name, version: lease.version, positions, progress });
-    return total;
+  const checkpoints = checkpointsStatement({ name: lease.name, version: lease.version, positions, progress });
+  // Four round trips for a batch of one table: begin with the lease check, the rows, the
+  // checkpoints with commit. A live tail flushes many small batches a second.
+  const counts = await inTightTransaction(pool, {
+    opening: renewLeaseStatement(lease),
+    checkOpening: (result) => checkRenewed(result, lease),
+    closing: checkpoints,
+    work: async (client) => {
+      const total: WriteCounts = { inserted: 0, upserted: 0, deleted: 0 };
+      for (const [i, tableChanges] of changes.tables.entries()) {
+        const written = await writeChanges({
+          client,
+          changes: tableChanges,
+          copyThreshold,
+          stageName: `pj_stage_${i}`,
+        });
+        total.inserted += written.inserted;
+        total.upserted += written.upserted;
+        total.deleted += written.deleted;
+      }
+      for (const statement of changes.sql) await client.query(statement.text, [...statement.params]);
+      const version = { db: client, name: lease.name, version: lease.version };
+      await parkEvents({ ...version, parked: changes.parked ?? [] });
+      await releaseParked({ ...version, released: changes.released ?? [] });
+      if (checkpoints === undefined && progress !== undefined) await writeProgress({ ...version, progress });
+      return total;
+    },
   });
   return { ...counts, statements: changes.sql.length, tookMs: performance.now() - started };
 };

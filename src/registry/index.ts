@@ -9,7 +9,7 @@ export { findDrift, type DefinitionDrift } from './findDrift.ts';
 export { setVersionState, versionStateStatement } from './setVersionState.ts';
 export { versionStateOf, type VersionState, type VersionStatus } from './versionState.ts';
 export { readCheckpoints } from './readCheckpoints.ts';
-export { writeCheckpoints } from './writeCheckpoints.ts';
+export { checkpointsStatement, writeCheckpoints } from './writeCheckpoints.ts';
 export { writeProgress } from './writeProgress.ts';
 export { readVersionRows, readVersionRow, type VersionRow } from './readVersionRows.ts';
 export { writeRebuild, rebuildStatement, type RebuildFields, type RebuildPhase } from './writeRebuild.ts';
@@ -22,7 +22,7 @@ export type {
 } from './verification.ts';
 export { acquireLease, type Lease } from './acquireLease.ts';
 export { waitForLease } from './waitForLease.ts';
-export { renewLease } from './renewLease.ts';
+export { checkRenewed, renewLease, renewLeaseStatement } from './renewLease.ts';
 export { releaseLease } from './releaseLease.ts';
 export { keepLeaseAlive } from './keepLeaseAlive.ts';
 export { activeVersion } from './activeVersion.ts';
