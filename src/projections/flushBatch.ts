@@ -38,7 +38,7 @@ export const flushBatch = async (options: {
   const { pool, lease, changes, positions, progress, copyThreshold } = options;
   const started = performance.now();
   const checkpoints = checkpointsStatement({ name: lease.name, version: lease.version, positions, progress });
-  // Four round trips for a batch of one table: begin with the lease check, the rows, the
+  // Three round trips for a batch of one table: begin with the lease check, the rows, the
   // checkpoints with commit. A live tail flushes many small batches a second.
   const counts = await inTightTransaction(pool, {
     opening: renewLeaseStatement(lease),
