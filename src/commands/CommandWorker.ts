@@ -166,11 +166,15 @@ export class CommandWorker {
       });
       memory.mustReach = undefined;
     }
-    const [known, loaded, parked] = await Promise.all([
-      store.decidedAmong([...ids]),
-      store.loadStreamStates([...streams]),
-      store.parkedAmong([...streams]),
-    ]);
+    // One round trip for the three: a slice is decided every few milliseconds under load.
+    const {
+      decided: known,
+      states: loaded,
+      parked,
+    } = await store.recall({
+      commandIds: [...ids],
+      streamIds: [...streams],
+    });
     const slice = createSliceWork({
       partition,
       owner,

@@ -4,12 +4,13 @@ import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { coalesceCalls, formatPositionToken, type OffsetVector } from '../log/index.ts';
 import { createTables } from '../projections/index.ts';
-import { inTransaction } from '../db/index.ts';
+import { inTransaction, queryTogether, type Statement } from '../db/index.ts';
 import {
   insertAccepted as insertAcceptedRows,
   readAccepted,
   readCheckpoints,
-  readParkedReasons,
+  parkedReasons,
+  parkedReasonsStatement,
   requireRegistry,
 } from '../registry/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
@@ -72,6 +73,18 @@ export type WaitingCommand = {
   readonly command: HeldCommand;
 };
 
+/** What recall answers. */
+export type Recalled = {
+  readonly decided: Set<string>;
+  readonly states: Map<string, StreamState>;
+  readonly parked: Map<string, string>;
+};
+
+type StreamRow = { stream_id: string; aggregate: string; state: unknown; version: number };
+
+const streamStates = (rows: readonly StreamRow[]): Map<string, StreamState> =>
+  new Map(rows.map((r) => [r.stream_id, { aggregate: r.aggregate, state: r.state, version: r.version }]));
+
 export type CommandStore = {
   /** Qualified names of the command-state tables, for operators and tests. */
   readonly tables: { readonly outcomes: string; readonly waiting: string; readonly streams: string };
@@ -89,11 +102,13 @@ export type CommandStore = {
   /** Each stream's aggregate and folded state, for the streams that have one. */
   loadStreamStates(streamIds: readonly string[]): Promise<Map<string, StreamState>>;
   /**
-   * Which of these streams hold an event the command-state projection parked (newer than its
-   * writer's code, or one its fold failed on): their stored state is incomplete. Answers each
-   * with the reason of its first parked event.
+   * What a worker must know of a slice's commands and streams before it decides, in one round
+   * trip: which commands are decided (as decidedAmong), the streams' states (as
+   * loadStreamStates), and which streams hold an event the command-state projection parked
+   * (newer than its writer's code, or one its fold failed on), whose stored state is therefore
+   * incomplete, each with the reason of its first parked event.
    */
-  parkedAmong(streamIds: readonly string[]): Promise<Map<string, string>>;
+  recall(options: { commandIds: readonly string[]; streamIds: readonly string[] }): Promise<Recalled>;
   /** The commands held for streams of one commands partition, in log order per stream. */
   loadWaiting(commandsPartition: number): Promise<WaitingCommand[]>;
   /**
@@ -121,6 +136,15 @@ export const createCommandStore = (options: {
   const outcomes = table('outcomes');
   const waiting = table('waiting');
   const streams = table('streams');
+  const decidedStatement = (commandIds: readonly string[]): Statement => ({
+    text: `select command_id from ${outcomes}
+         where command_id = any($1::text[]) and status in ('applied', 'rejected')`,
+    values: [[...commandIds]],
+  });
+  const statesStatement = (streamIds: readonly string[]): Statement => ({
+    text: `select stream_id, aggregate, state, version from ${streams} where stream_id = any($1::text[])`,
+    values: [[...streamIds]],
+  });
   const insertAccepted = coalesceCalls<{ id: string; streamId: string; type: string }, never>(
     async (commands) => {
       await insertAcceptedRows({ db: pool, prefix: options.prefix, commands });
@@ -202,31 +226,34 @@ export const createCommandStore = (options: {
 
     decidedAmong: async (commandIds) => {
       if (commandIds.length === 0) return new Set();
-      const result = await pool.query<{ command_id: string }>(
-        `select command_id from ${outcomes}
-         where command_id = any($1::text[]) and status in ('applied', 'rejected')`,
-        [commandIds],
-      );
+      const { text, values } = decidedStatement(commandIds);
+      const result = await pool.query<{ command_id: string }>(text, [...values]);
       return new Set(result.rows.map((r) => r.command_id));
     },
 
     loadStreamStates: async (streamIds) => {
       if (streamIds.length === 0) return new Map();
-      const result = await pool.query<{
-        stream_id: string;
-        aggregate: string;
-        state: unknown;
-        version: number;
-      }>(`select stream_id, aggregate, state, version from ${streams} where stream_id = any($1::text[])`, [
-        streamIds,
-      ]);
-      return new Map(
-        result.rows.map((r) => [r.stream_id, { aggregate: r.aggregate, state: r.state, version: r.version }]),
-      );
+      const { text, values } = statesStatement(streamIds);
+      return streamStates((await pool.query<StreamRow>(text, [...values])).rows);
     },
 
-    parkedAmong: (streamIds) =>
-      readParkedReasons({ db: pool, name: definition.name, version: definition.version, streamIds }),
+    recall: async ({ commandIds, streamIds }) => {
+      const asked: Statement[] = [];
+      if (commandIds.length > 0) asked.push(decidedStatement(commandIds));
+      if (streamIds.length > 0)
+        asked.push(
+          statesStatement(streamIds),
+          parkedReasonsStatement({ name: definition.name, version: definition.version, streamIds }),
+        );
+      const results = await queryTogether(pool, asked);
+      const decided = commandIds.length > 0 ? results.shift() : undefined;
+      const [states, parked] = results;
+      return {
+        decided: new Set((decided?.rows ?? []).map((r: { command_id: string }) => r.command_id)),
+        states: streamStates((states?.rows ?? []) as StreamRow[]),
+        parked: parkedReasons((parked?.rows ?? []) as { stream_id: string; reason: string }[]),
+      };
+    },
 
     loadWaiting: async (commandsPartition) => {
       const result = await pool.query<{

@@ -28,12 +28,12 @@ export const inTightTransaction = <T>(
   transactionOn(
     pool,
     async (client) => {
-      const opened: unknown = await client.query(`begin; ${inlineStatement(client, options.opening)}`);
+      const opened: unknown = await client.query(`begin; ${inlineStatement(options.opening)}`);
       options.checkOpening(secondResult(opened as pg.QueryResult | pg.QueryResult[]));
     },
     options.work,
     async (client) => {
       const { closing } = options;
-      await client.query(closing === undefined ? 'commit' : `${inlineStatement(client, closing)}; commit`);
+      await client.query(closing === undefined ? 'commit' : `${inlineStatement(closing)}; commit`);
     },
   );

@@ -1,9 +1,9 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { Statement } from './Statement.ts';
 
 type Scalar = string | number | bigint | boolean | null;
 
-const scalar = (client: pg.PoolClient, value: Scalar, at: number): string => {
+const scalar = (value: Scalar, at: number): string => {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -14,19 +14,19 @@ const scalar = (client: pg.PoolClient, value: Scalar, at: number): string => {
       if (!Number.isFinite(value)) throw new TypeError(`parameter $${at} is not a finite number`);
       return String(value);
     case 'string':
-      return client.escapeLiteral(value);
+      return pg.escapeLiteral(value);
   }
 };
 
 /** An array as PostgreSQL's array text, each element quoted: `{"1","2"}`; its cast comes from the statement. */
-const arrayLiteral = (client: pg.PoolClient, values: readonly unknown[], at: number): string => {
+const arrayLiteral = (values: readonly unknown[], at: number): string => {
   const elements = values.map((v) => {
     if (v === null) return 'NULL';
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint')
       throw new TypeError(`parameter $${at} holds a ${typeof v}; only strings and numbers are inlined`);
     return `"${String(v).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
   });
-  return client.escapeLiteral(`{${elements.join(',')}}`);
+  return pg.escapeLiteral(`{${elements.join(',')}}`);
 };
 
 /**
@@ -36,14 +36,14 @@ const arrayLiteral = (client: pg.PoolClient, values: readonly unknown[], at: num
  * Meant for the engine's own fixed statements, whose text holds no `$n` inside a quoted string;
  * their placeholders keep their casts (`$3::int[]`), which now apply to the literal.
  */
-export const inlineStatement = (client: pg.PoolClient, statement: Statement): string =>
+export const inlineStatement = (statement: Statement): string =>
   statement.text.replace(/\$(\d+)/g, (_, digits: string) => {
     const at = Number(digits);
     if (at < 1 || at > statement.values.length)
       throw new RangeError(`statement has no parameter $${at} (${statement.values.length} given)`);
     const value = statement.values[at - 1];
-    if (Array.isArray(value)) return arrayLiteral(client, value, at);
+    if (Array.isArray(value)) return arrayLiteral(value, at);
     if (value !== null && typeof value === 'object')
       throw new TypeError(`parameter $${at} is an object; serialize it first`);
-    return scalar(client, value as Scalar, at);
+    return scalar(value as Scalar, at);
   });

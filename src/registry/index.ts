@@ -62,7 +62,7 @@ export { insertRefresh } from './insertRefresh.ts';
 export { readRefreshSource } from './readRefreshSource.ts';
 export { insertAccepted } from './insertAccepted.ts';
 export { readAccepted, type AcceptedCommand } from './readAccepted.ts';
-export { readParkedReasons } from './readParkedReasons.ts';
+export { parkedReasons, parkedReasonsStatement } from './parkedReasons.ts';
 export { forgetVersion } from './forgetVersion.ts';
 export { recordShadowReads, type ShadowCounts } from './recordShadowReads.ts';
 export { readShadowReads, type ShadowTally } from './readShadowReads.ts';

@@ -206,6 +206,17 @@ describe('commands from any producer, on any number of instances', () => {
         : undefined;
     });
     expect(stored.size).toBe(payments.length);
+    // What a worker recalls before it decides, in one round trip, is what the three reads answer
+    // (ids and stream ids with quotes and backslashes included: they are inlined as literals).
+    const odd = `no'such"stream\\`;
+    const ids = [...recorded.map((c) => c.id), odd];
+    const recalled = await a.store.recall({ commandIds: ids, streamIds: [...payments, odd] });
+    expect(recalled.decided).toEqual(await a.store.decidedAmong(ids));
+    expect(recalled.decided.size).toBe(payments.length);
+    expect(recalled.states).toEqual(stored);
+    expect(recalled.parked).toEqual(new Map());
+    const streamsOnly = await a.store.recall({ commandIds: [], streamIds: payments });
+    expect(streamsOnly).toEqual({ decided: new Set(), states: stored, parked: new Map() });
   });
 
   it('dead-letters a command with a NUL or a lone surrogate in its key, id or stream id, and the partition moves on', async () => {

@@ -30,7 +30,7 @@ describe('a transaction whose first and last statements ride with begin and comm
       $6::int[] as f, $7::bigint[]::text[] as g, $8::text[] as h`;
     const client = await pool.connect();
     try {
-      const inlined = await client.query(inlineStatement(client, { text, values }));
+      const inlined = await client.query(inlineStatement({ text, values }));
       const bound = await client.query(
         text,
         values.map((v) => (typeof v === 'bigint' ? v.toString() : v)),
@@ -38,9 +38,9 @@ describe('a transaction whose first and last statements ride with begin and comm
       expect(inlined.rows).toEqual(bound.rows);
       expect(inlined.rows[0]).toMatchObject({ a: values[0], b: null, c: 42, d: '123456789012345678' });
       expect(inlined.rows[0].h).toEqual([`a"b`, `c\\d`, `e,f`, `{g}`, null]);
-      expect(() => inlineStatement(client, { text: 'select $2', values: [1] })).toThrow(/no parameter \$2/);
-      expect(() => inlineStatement(client, { text: 'select $1', values: [{ a: 1 }] })).toThrow(/object/);
-      expect(() => inlineStatement(client, { text: 'select $1', values: [Number.NaN] })).toThrow(/finite/);
+      expect(() => inlineStatement({ text: 'select $2', values: [1] })).toThrow(/no parameter \$2/);
+      expect(() => inlineStatement({ text: 'select $1', values: [{ a: 1 }] })).toThrow(/object/);
+      expect(() => inlineStatement({ text: 'select $1', values: [Number.NaN] })).toThrow(/finite/);
     } finally {
       client.release();
     }
