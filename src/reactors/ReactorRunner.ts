@@ -7,17 +7,18 @@ import { scoped, type Logger } from '../logger/index.ts';
 import {
   keepLeaseAlive,
   releaseLease,
-  renewLease,
+  checkRenewed,
+  checkpointsStatement,
+  renewLeaseStatement,
   waitForLease,
   type Lease,
   readCheckpoints,
-  writeCheckpoints,
   defaultHolder,
   requireRegistry,
 } from '../registry/index.ts';
 import { createEmitter, type Emitter, decodeRecord, type EventDecoder } from '../projections/index.ts';
 import type { ReactorDefinition } from './defineReactor.ts';
-import { inTransaction } from '../db/index.ts';
+import { inTightTransaction } from '../db/index.ts';
 import type { ProjectionEvent } from '../definitions/index.ts';
 import type { ReactorEvents } from './reactorEvents.ts';
 
@@ -71,9 +72,12 @@ export class ReactorRunner {
   }
 
   async #save(lease: Lease, positions: ReadonlyMap<number, bigint>): Promise<void> {
-    await inTransaction(this.#options.pool, async (client) => {
-      await renewLease(client, lease);
-      await writeCheckpoints({ db: client, name: this.#key, version: 0, positions });
+    // Two round trips: begin with the lease check, the checkpoints with commit.
+    await inTightTransaction(this.#options.pool, {
+      opening: renewLeaseStatement(lease),
+      checkOpening: (result) => checkRenewed(result, lease),
+      work: () => Promise.resolve(),
+      closing: checkpointsStatement({ name: this.#key, version: 0, positions: new Map(positions) }),
     });
   }
 

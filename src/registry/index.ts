@@ -9,7 +9,7 @@ export { findDrift, type DefinitionDrift } from './findDrift.ts';
 export { setVersionState, versionStateStatement } from './setVersionState.ts';
 export { versionStateOf, type VersionState, type VersionStatus } from './versionState.ts';
 export { readCheckpoints } from './readCheckpoints.ts';
-export { checkpointsStatement, writeCheckpoints } from './writeCheckpoints.ts';
+export { checkpointsStatement } from './checkpointsStatement.ts';
 export { writeProgress } from './writeProgress.ts';
 export { readVersionRows, readVersionRow, type VersionRow } from './readVersionRows.ts';
 export { writeRebuild, rebuildStatement, type RebuildFields, type RebuildPhase } from './writeRebuild.ts';

@@ -1,9 +1,5 @@
-import type pg from 'pg';
 import type { Statement } from '../db/index.ts';
 import type { OffsetVector } from '../log/index.ts';
-import { writeProgress } from './writeProgress.ts';
-
-type Db = pg.Pool | pg.PoolClient;
 
 type CheckpointOptions = {
   name: string;
@@ -13,8 +9,10 @@ type CheckpointOptions = {
 };
 
 /**
- * The statement that stores positions (and, with `progress`, replaces the version's progress in
- * the same statement); undefined when there are no positions (see writeCheckpoints).
+ * The statement that stores positions, for the transaction that also writes the rows they cover
+ * (flushBatch sends it with its commit). With `progress`, the version's progress (as
+ * writeProgress) is replaced by the same statement: one round trip for both. Undefined when
+ * there are no positions.
  */
 export const checkpointsStatement = (options: CheckpointOptions): Statement | undefined => {
   const { name, version, positions, progress } = options;
@@ -31,18 +29,4 @@ export const checkpointsStatement = (options: CheckpointOptions): Statement | un
      update projectionist.versions set progress = $5::jsonb where name = $1 and version = $2`,
     values: [...values, JSON.stringify(progress)],
   };
-};
-
-/**
- * Stores positions; meant for the transaction that also writes the rows they cover. With
- * `progress`, the version's progress (as writeProgress) is replaced by the same statement: a
- * flush makes one round trip for both, not two.
- */
-export const writeCheckpoints = async (options: CheckpointOptions & { db: Db }): Promise<void> => {
-  const statement = checkpointsStatement(options);
-  if (statement === undefined) {
-    if (options.progress !== undefined) await writeProgress({ ...options, progress: options.progress });
-    return;
-  }
-  await options.db.query(statement.text, [...statement.values]);
 };
