@@ -228,6 +228,7 @@ export class TransactionalConsumer {
   }
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, groupId } = this.#options;
     const partition = batch.partition;
     const producer = await this.#producer(partition);
     const records = batch.messages.map((m) => toLogRecord(partition, m));
@@ -235,7 +236,13 @@ export class TransactionalConsumer {
     for (let i = 0; i < records.length; i += size) {
       if (!isRunning() || isStale()) return;
       const slice = records.slice(i, i + size);
-      const outcome = await producer.transaction((tx) => this.#handleSlice(partition, slice, tx));
+      const outcome = await producer.transaction(async (tx) => {
+        const result = await this.#options.handle({ partition, records: slice, tx });
+        const first = slice[0]?.offset ?? 0n;
+        if (result.next > first)
+          await tx.commitOffsets({ groupId, topic, offsets: new Map([[partition, result.next]]) });
+        return result;
+      });
       outcome.onCommitted?.();
       if (outcome.next > (slice[0]?.offset ?? 0n)) resolveOffset((outcome.next - 1n).toString());
       if (outcome.status === 'wait') {
@@ -244,47 +251,6 @@ export class TransactionalConsumer {
       }
       await heartbeat();
     }
-  }
-
-  /**
-   * Runs the handler on a slice inside its transaction. The offset past the whole slice is
-   * committed first, while the handler reads what it needs (the two requests to the transaction
-   * and group coordinators overlap the handler's PostgreSQL reads, not each other: its appends
-   * wait for them, as the coordinator refuses a second change to a transaction in flight). A
-   * handler that stops short commits its own offset again: the later commit in a transaction wins.
-   */
-  async #handleSlice(
-    partition: number,
-    slice: readonly LogRecord[],
-    tx: LogTransaction,
-  ): Promise<SliceOutcome> {
-    const { topic, groupId } = this.#options;
-    const first = slice[0]?.offset ?? 0n;
-    const end = (slice[slice.length - 1]?.offset ?? -1n) + 1n;
-    const commit = (next: bigint) =>
-      tx.commitOffsets({ groupId, topic, offsets: new Map([[partition, next]]) });
-    const committed = commit(end);
-    // Awaited below on every path; until then its failure must not count as unhandled.
-    committed.catch(() => undefined);
-    const after =
-      <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
-      async (...args: A): Promise<R> => {
-        await committed;
-        return work(...args);
-      };
-    const result = await this.#options.handle({
-      partition,
-      records: slice,
-      tx: {
-        append: after(tx.append.bind(tx)),
-        send: after(tx.send.bind(tx)),
-        commitOffsets: after(tx.commitOffsets.bind(tx)),
-      },
-    });
-    await committed;
-    // Short of the slice's end: the handler's own position (at least where the slice began).
-    if (result.next !== end) await commit(result.next > first ? result.next : first);
-    return result;
   }
 
   #pauseAndRetry(partition: number, next: bigint, retryAfterMs: number): void {
