@@ -3,6 +3,18 @@ import type { Statement } from './Statement.ts';
 
 type Scalar = string | number | bigint | boolean | null;
 
+/**
+ * A string as a literal. A NUL (which no text value can hold) is written `\x00` in an escape
+ * string, so PostgreSQL refuses it as it refuses a bound parameter holding one: 22021, invalid
+ * byte sequence, a data error (a raw NUL would end the query text early: a syntax error).
+ */
+const literal = (text: string): string => {
+  const quoted = pg.escapeLiteral(text);
+  if (!text.includes('\0')) return quoted;
+  const escaped = quoted.trimStart().startsWith('E') ? quoted : ` E${quoted}`;
+  return escaped.replaceAll('\0', '\\x00');
+};
+
 const scalar = (value: Scalar, at: number): string => {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -14,7 +26,7 @@ const scalar = (value: Scalar, at: number): string => {
       if (!Number.isFinite(value)) throw new TypeError(`parameter $${at} is not a finite number`);
       return String(value);
     case 'string':
-      return pg.escapeLiteral(value);
+      return literal(value);
   }
 };
 
@@ -26,7 +38,7 @@ const arrayLiteral = (values: readonly unknown[], at: number): string => {
       throw new TypeError(`parameter $${at} holds a ${typeof v}; only strings and numbers are inlined`);
     return `"${String(v).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
   });
-  return pg.escapeLiteral(`{${elements.join(',')}}`);
+  return literal(`{${elements.join(',')}}`);
 };
 
 /**

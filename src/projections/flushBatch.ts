@@ -9,9 +9,9 @@ import {
   releaseParked,
   writeProgress,
 } from '../registry/index.ts';
-import { inTightTransaction } from '../db/index.ts';
+import { inTightTransaction, type Statement } from '../db/index.ts';
 import type { BatchChanges } from './runBatches.ts';
-import { writeChanges, type WriteCounts } from './writeChanges.ts';
+import { changeStatements, writeChanges, type WriteCounts } from './writeChanges.ts';
 
 export type FlushStats = WriteCounts & {
   /** Raw statements run from `store.sql`. */
@@ -38,11 +38,30 @@ export const flushBatch = async (options: {
   const { pool, lease, changes, positions, progress, copyThreshold } = options;
   const started = performance.now();
   const checkpoints = checkpointsStatement({ name: lease.name, version: lease.version, positions, progress });
-  // Three round trips for a batch of one table: begin with the lease check, the rows, the
-  // checkpoints with commit. A live tail flushes many small batches a second.
+  const fast = rowStatements(changes, copyThreshold);
+  if (fast !== undefined && (checkpoints !== undefined || progress === undefined)) {
+    // A live tail's flush: the lease check, the rows and the checkpoints in one simple query
+    // after begin, then commit: two round trips. The lease check runs first and holds its row;
+    // when it finds the lease taken over, what the rest wrote is rolled back unseen.
+    const counts = await inTightTransaction(pool, {
+      opening: [
+        renewLeaseStatement(lease),
+        ...fast.statements,
+        ...(checkpoints === undefined ? [] : [checkpoints]),
+      ],
+      checkOpening: ([renewed, ...rest]) => {
+        checkRenewed(renewed, lease);
+        for (const at of fast.deletes) fast.counts.deleted += rest[at]?.rowCount ?? 0;
+      },
+      work: () => Promise.resolve(fast.counts),
+    });
+    return { ...counts, statements: 0, tookMs: performance.now() - started };
+  }
+  // With COPY, raw SQL or parked events: begin with the lease check, then the rows and the rest,
+  // then the checkpoints with commit.
   const counts = await inTightTransaction(pool, {
-    opening: renewLeaseStatement(lease),
-    checkOpening: (result) => checkRenewed(result, lease),
+    opening: [renewLeaseStatement(lease)],
+    checkOpening: ([renewed]) => checkRenewed(renewed, lease),
     closing: checkpoints,
     work: async (client) => {
       const total: WriteCounts = { inserted: 0, upserted: 0, deleted: 0 };
@@ -66,4 +85,29 @@ export const flushBatch = async (options: {
     },
   });
   return { ...counts, statements: changes.sql.length, tookMs: performance.now() - started };
+};
+
+/**
+ * The batch's rows as statements, when it has nothing that needs more than that (no table at
+ * the COPY threshold, no raw SQL, nothing parked or released): with which of them are deletes
+ * (their row counts are what was deleted) and the counts known up front.
+ */
+const rowStatements = (
+  changes: BatchChanges,
+  copyThreshold: number,
+): { statements: Statement[]; deletes: number[]; counts: WriteCounts } | undefined => {
+  if (changes.sql.length > 0 || (changes.parked ?? []).length > 0 || (changes.released ?? []).length > 0)
+    return undefined;
+  const statements: Statement[] = [];
+  const deletes: number[] = [];
+  const counts: WriteCounts = { inserted: 0, upserted: 0, deleted: 0 };
+  for (const table of changes.tables) {
+    const own = changeStatements(table, copyThreshold);
+    if (own === undefined) return undefined;
+    if (table.deletes.length > 0) deletes.push(statements.length);
+    statements.push(...own);
+    counts.inserted += table.inserts.length;
+    counts.upserted += table.upserts.length;
+  }
+  return { statements, deletes, counts };
 };

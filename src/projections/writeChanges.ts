@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Statement } from '../db/index.ts';
 import { sqlTypes, toPgText, type Row, type TableModel, quoteIdentifier } from '../definitions/index.ts';
 import { copyRows } from './copyRows.ts';
 import type { TableChanges } from './BatchState.ts';
@@ -22,6 +23,31 @@ const onConflict = (table: TableModel) => {
   return `on conflict (${keys}) do update set ${set}`;
 };
 
+const deleteStatement = (table: TableModel, deletes: readonly Row[]): Statement => ({
+  text: `delete from ${table.qualified} as t using ${unnestKeys(table, 1)} where ${keyJoin(table, 't', 'k')}`,
+  values: keyArrays(table, deletes),
+});
+
+const insertStatement = (table: TableModel, rows: readonly Row[], upsert: boolean): Statement => ({
+  text: `insert into ${table.qualified} (${columnList(table)}) ${unnestRows(table)}${upsert ? ` ${onConflict(table)}` : ''}`,
+  values: rowArrays(table, rows),
+});
+
+/**
+ * One table's coalesced changes as statements (a delete, an insert, an upsert: those it needs),
+ * when none reaches `copyThreshold` rows; undefined when one does (it goes through COPY:
+ * writeChanges). Each key appears once across the three lists, so no statement touches a row twice.
+ */
+export const changeStatements = (changes: TableChanges, copyThreshold: number): Statement[] | undefined => {
+  const { table, inserts, upserts, deletes } = changes;
+  if (inserts.length >= copyThreshold || upserts.length >= copyThreshold) return undefined;
+  return [
+    ...(deletes.length > 0 ? [deleteStatement(table, deletes)] : []),
+    ...(inserts.length > 0 ? [insertStatement(table, inserts, false)] : []),
+    ...(upserts.length > 0 ? [insertStatement(table, upserts, true)] : []),
+  ];
+};
+
 /**
  * Writes one table's coalesced changes with set-based statements inside the caller's
  * transaction. Each key appears once across the three lists, so no statement touches a row twice.
@@ -39,20 +65,12 @@ export const writeChanges = async (options: {
   const { table, inserts, upserts, deletes } = options.changes;
   const columns = columnList(table);
   let deleted = 0;
-  if (deletes.length > 0) {
-    const result = await client.query(
-      `delete from ${table.qualified} as t using ${unnestKeys(table, 1)} where ${keyJoin(table, 't', 'k')}`,
-      keyArrays(table, deletes),
-    );
-    deleted = result.rowCount ?? 0;
-  }
+  const run = (statement: Statement) => client.query(statement.text, [...statement.values]);
+  if (deletes.length > 0) deleted = (await run(deleteStatement(table, deletes))).rowCount ?? 0;
   if (inserts.length >= copyThreshold) {
     await copyRows({ client, table, target: table.qualified, rows: inserts });
   } else if (inserts.length > 0) {
-    await client.query(
-      `insert into ${table.qualified} (${columns}) ${unnestRows(table)}`,
-      rowArrays(table, inserts),
-    );
+    await run(insertStatement(table, inserts, false));
   }
   if (upserts.length >= copyThreshold) {
     const stage = quoteIdentifier(stageName);
@@ -62,10 +80,7 @@ export const writeChanges = async (options: {
       `insert into ${table.qualified} (${columns}) select ${columns} from ${stage} ${onConflict(table)}`,
     );
   } else if (upserts.length > 0) {
-    await client.query(
-      `insert into ${table.qualified} (${columns}) ${unnestRows(table)} ${onConflict(table)}`,
-      rowArrays(table, upserts),
-    );
+    await run(insertStatement(table, upserts, true));
   }
   return { inserted: inserts.length, upserted: upserts.length, deleted };
 };

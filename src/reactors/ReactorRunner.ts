@@ -74,8 +74,8 @@ export class ReactorRunner {
   async #save(lease: Lease, positions: ReadonlyMap<number, bigint>): Promise<void> {
     // Two round trips: begin with the lease check, the checkpoints with commit.
     await inTightTransaction(this.#options.pool, {
-      opening: renewLeaseStatement(lease),
-      checkOpening: (result) => checkRenewed(result, lease),
+      opening: [renewLeaseStatement(lease)],
+      checkOpening: ([renewed]) => checkRenewed(renewed, lease),
       work: () => Promise.resolve(),
       closing: checkpointsStatement({ name: this.#key, version: 0, positions: new Map(positions) }),
     });

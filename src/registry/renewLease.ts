@@ -11,8 +11,8 @@ export const renewLeaseStatement = (lease: Lease): Statement => ({
 });
 
 /** Throws PRJ_LEASE_LOST unless the renewal's result shows it extended the lease. */
-export const checkRenewed = (result: Pick<pg.QueryResult, 'rowCount'>, lease: Lease): void => {
-  if (result.rowCount !== 1)
+export const checkRenewed = (result: Pick<pg.QueryResult, 'rowCount'> | undefined, lease: Lease): void => {
+  if (result?.rowCount !== 1)
     throw new ProjectionistError(
       'PRJ_LEASE_LOST',
       `the lease of ${lease.name} v${lease.version} was taken over; this process may no longer write it`,

@@ -41,6 +41,18 @@ describe('a transaction whose first and last statements ride with begin and comm
       expect(() => inlineStatement({ text: 'select $2', values: [1] })).toThrow(/no parameter \$2/);
       expect(() => inlineStatement({ text: 'select $1', values: [{ a: 1 }] })).toThrow(/object/);
       expect(() => inlineStatement({ text: 'select $1', values: [Number.NaN] })).toThrow(/finite/);
+      // A NUL is refused as a bound one is: a data error (22021), for scalars and array elements.
+      for (const nul of ['a\0b', 'a\\b\0']) {
+        const bound = await client.query('select $1::text', [nul]).catch((e: unknown) => e);
+        expect(bound).toMatchObject({ code: '22021' });
+        for (const text of ['select $1::text', 'select $1::text[]']) {
+          const value = text.endsWith('[]') ? [nul] : nul;
+          const inlined = await client
+            .query(inlineStatement({ text, values: [value] }))
+            .catch((e: unknown) => e);
+          expect(inlined).toMatchObject({ code: '22021' });
+        }
+      }
     } finally {
       client.release();
     }
@@ -50,8 +62,11 @@ describe('a transaction whose first and last statements ride with begin and comm
     const count = async () =>
       (await pool.query<{ n: number }>('select count(*)::int as n from tight')).rows[0]?.n;
     await inTightTransaction(pool, {
-      opening: { text: 'insert into tight values ($1, $2)', values: [1, 'opening'] },
-      checkOpening: (result) => expect(result.rowCount).toBe(1),
+      opening: [
+        { text: 'insert into tight values ($1, $2)', values: [1, 'opening'] },
+        { text: 'update tight set note = $1 where id = $2', values: ['opened', 1] },
+      ],
+      checkOpening: (results) => expect(results.map((r) => r.rowCount)).toEqual([1, 1]),
       work: async (client) => {
         await client.query('insert into tight values ($1, $2)', [2, 'work']);
       },
@@ -62,9 +77,12 @@ describe('a transaction whose first and last statements ride with begin and comm
     let worked = false;
     await expect(
       inTightTransaction(pool, {
-        opening: { text: 'update tight set note = $1 where id = $2', values: ['x', 99] },
-        checkOpening: (result) => {
-          if (result.rowCount !== 1) throw new Error('no such row');
+        opening: [
+          { text: 'update tight set note = $1 where id = $2', values: ['x', 99] },
+          { text: 'insert into tight values ($1, $2)', values: [4, 'refused'] },
+        ],
+        checkOpening: ([updated]) => {
+          if (updated?.rowCount !== 1) throw new Error('no such row');
         },
         work: () => {
           worked = true;
@@ -73,12 +91,14 @@ describe('a transaction whose first and last statements ride with begin and comm
       }),
     ).rejects.toThrow('no such row');
     expect(worked).toBe(false);
+    // What the refused opening wrote is rolled back.
+    expect(await count()).toBe(3);
   });
 
   it('rolls everything back when the closing statement fails, and the connection is usable after', async () => {
     await expect(
       inTightTransaction(pool, {
-        opening: { text: 'insert into tight values ($1, $2)', values: [10, 'opening'] },
+        opening: [{ text: 'insert into tight values ($1, $2)', values: [10, 'opening'] }],
         checkOpening: () => undefined,
         work: async (client) => {
           await client.query('insert into tight values ($1, $2)', [11, 'work']);
