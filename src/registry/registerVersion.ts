@@ -17,6 +17,14 @@ export const registerVersion = async (options: {
   const { name, version, hash, model } = definition;
   try {
     return await inTransaction(pool, async (client) => {
+      // Processes starting at once register the same projection at once: ON CONFLICT (name)
+      // covers only its own index, so the second insert would fail on the schema name's instead
+      // (23505, read below as another projection's schema). One at a time per name, the second
+      // sees the first's row.
+      await client.query(
+        `select pg_advisory_xact_lock(hashtextextended('projectionist.projections:' || $1, 0))`,
+        [name],
+      );
       await client.query(
         `insert into projectionist.projections (name, schema_name) values ($1, $2) on conflict (name) do nothing`,
         [name, model.stableSchema],
