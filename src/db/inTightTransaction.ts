@@ -35,3 +35,29 @@ export const inTightTransaction = <T>(
       await client.query(closing === undefined ? 'commit' : `${inlineStatement(closing)}; commit`);
     },
   );
+
+/**
+ * `begin`, the statements and `commit` in one simple query: one round trip. A statement that
+ * fails stops the query there, so nothing commits (the transaction is rolled back); a statement
+ * that must refuse the transaction has to fail, as no result is seen before the commit. Answers
+ * the statements' results, in order.
+ */
+export const inOneRoundTrip = (
+  pool: pg.Pool,
+  statements: readonly Statement[],
+): Promise<pg.QueryResult[]> => {
+  let results: pg.QueryResult[] = [];
+  return transactionOn(
+    pool,
+    async (client) => {
+      const text = ['begin', ...statements.map(inlineStatement), 'commit'].join(';\n');
+      const answered: unknown = await client.query(text);
+      const all = (Array.isArray(answered) ? answered : [answered]) as pg.QueryResult[];
+      if (all.length !== statements.length + 2)
+        throw new Error(`${statements.length + 2} statements answered ${all.length} results`);
+      results = all.slice(1, -1);
+    },
+    () => Promise.resolve(results),
+    () => Promise.resolve(),
+  );
+};

@@ -1,15 +1,17 @@
 import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
 import {
+  asLeaseLost,
   checkpointsStatement,
   checkRenewed,
+  renewLeaseOrFailStatement,
   renewLeaseStatement,
   type Lease,
   parkEvents,
   releaseParked,
   writeProgress,
 } from '../registry/index.ts';
-import { inTightTransaction, type Statement } from '../db/index.ts';
+import { inOneRoundTrip, inTightTransaction, type Statement } from '../db/index.ts';
 import type { BatchChanges } from './runBatches.ts';
 import { changeStatements, writeChanges, type WriteCounts } from './writeChanges.ts';
 
@@ -40,22 +42,18 @@ export const flushBatch = async (options: {
   const checkpoints = checkpointsStatement({ name: lease.name, version: lease.version, positions, progress });
   const fast = rowStatements(changes, copyThreshold);
   if (fast !== undefined && (checkpoints !== undefined || progress === undefined)) {
-    // A live tail's flush: the lease check, the rows and the checkpoints in one simple query
-    // after begin, then commit: two round trips. The lease check runs first and holds its row;
-    // when it finds the lease taken over, what the rest wrote is rolled back unseen.
-    const counts = await inTightTransaction(pool, {
-      opening: [
-        renewLeaseStatement(lease),
-        ...fast.statements,
-        ...(checkpoints === undefined ? [] : [checkpoints]),
-      ],
-      checkOpening: ([renewed, ...rest]) => {
-        checkRenewed(renewed, lease);
-        for (const at of fast.deletes) fast.counts.deleted += rest[at]?.rowCount ?? 0;
-      },
-      work: () => Promise.resolve(fast.counts),
+    // A live tail's flush: begin, the lease check, the rows, the checkpoints and commit in one
+    // simple query, one round trip. The lease check runs first and holds its row; when the lease
+    // was taken over it fails (renew_lease), so nothing after it runs and nothing commits.
+    const results = await inOneRoundTrip(pool, [
+      renewLeaseOrFailStatement(lease),
+      ...fast.statements,
+      ...(checkpoints === undefined ? [] : [checkpoints]),
+    ]).catch((error: unknown) => {
+      throw asLeaseLost(error, lease);
     });
-    return { ...counts, statements: 0, tookMs: performance.now() - started };
+    for (const at of fast.deletes) fast.counts.deleted += results[at + 1]?.rowCount ?? 0;
+    return { ...fast.counts, statements: 0, tookMs: performance.now() - started };
   }
   // With COPY, raw SQL or parked events: begin with the lease check, then the rows and the rest,
   // then the checkpoints with commit.

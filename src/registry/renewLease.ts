@@ -10,15 +10,34 @@ export const renewLeaseStatement = (lease: Lease): Statement => ({
   values: [lease.name, lease.version, lease.token.toString(), lease.ttlMs],
 });
 
+const leaseLost = (lease: Lease, cause?: unknown) =>
+  new ProjectionistError(
+    'PRJ_LEASE_LOST',
+    `the lease of ${lease.name} v${lease.version} was taken over; this process may no longer write it`,
+    {
+      details: { name: lease.name, version: lease.version, holder: lease.holder },
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
+
 /** Throws PRJ_LEASE_LOST unless the renewal's result shows it extended the lease. */
 export const checkRenewed = (result: Pick<pg.QueryResult, 'rowCount'> | undefined, lease: Lease): void => {
-  if (result?.rowCount !== 1)
-    throw new ProjectionistError(
-      'PRJ_LEASE_LOST',
-      `the lease of ${lease.name} v${lease.version} was taken over; this process may no longer write it`,
-      { details: { name: lease.name, version: lease.version, holder: lease.holder } },
-    );
+  if (result?.rowCount !== 1) throw leaseLost(lease);
 };
+
+/**
+ * The renewal as a statement that fails when the lease was taken over (SQLSTATE PJ001, from
+ * projectionist.renew_lease), for a simple query whose later statements, its commit among them,
+ * must not run then. `asLeaseLost` reads that failure as PRJ_LEASE_LOST.
+ */
+export const renewLeaseOrFailStatement = (lease: Lease): Statement => ({
+  text: `select projectionist.renew_lease($1, $2, $3::bigint, $4)`,
+  values: [lease.name, lease.version, lease.token.toString(), lease.ttlMs],
+});
+
+/** PRJ_LEASE_LOST for the failure of renewLeaseOrFailStatement; any other error as it is. */
+export const asLeaseLost = (error: unknown, lease: Lease): unknown =>
+  (error as { code?: unknown } | null)?.code === 'PJ001' ? leaseLost(lease, error) : error;
 
 /**
  * Extends the lease while it still carries this token, taking its row lock until the caller's

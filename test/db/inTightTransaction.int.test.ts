@@ -37,7 +37,7 @@ describe('a transaction whose first and last statements ride with begin and comm
       );
       expect(inlined.rows).toEqual(bound.rows);
       expect(inlined.rows[0]).toMatchObject({ a: values[0], b: null, c: 42, d: '123456789012345678' });
-      expect(inlined.rows[0].h).toEqual([`a"b`, `c\\d`, `e,f`, `{g}`, null]);
+      expect((inlined.rows[0] as { h: unknown }).h).toEqual([`a"b`, `c\\d`, `e,f`, `{g}`, null]);
       expect(() => inlineStatement({ text: 'select $2', values: [1] })).toThrow(/no parameter \$2/);
       expect(() => inlineStatement({ text: 'select $1', values: [{ a: 1 }] })).toThrow(/object/);
       expect(() => inlineStatement({ text: 'select $1', values: [Number.NaN] })).toThrow(/finite/);

@@ -133,6 +133,48 @@ describe('the live projector', () => {
       `select max(next_offset)::text as max from projectionist.checkpoints where name = 'ledger' and version = 5`,
     );
     expect(checkpoint.rows[0]).not.toEqual({ max: '999999' });
+    // Nor does a batch of rows alone, which goes in one simple query with its commit: the lease
+    // check fails its statement there, so the row and the checkpoint after it never commit.
+    const accounts = definition.model.tables.get('accounts');
+    if (accounts === undefined) throw new Error('no accounts table');
+    const row = {
+      id: 'acc-stale',
+      owner: 'stale',
+      email: null,
+      balance_cents: 1n,
+      operations: 1,
+      opened_at: '2024-05-01T09:00:00.000Z',
+      tags: null,
+      last_note: `it's \\ stale`,
+    };
+    const rowsOnly = { tables: [{ table: accounts, inserts: [row], upserts: [], deletes: [] }], sql: [] };
+    const lost = await flushBatch({
+      pool,
+      lease: stale,
+      changes: rowsOnly,
+      positions: new Map([[0, 999_999n]]),
+      copyThreshold: 1_000,
+    }).catch((e: unknown) => e);
+    expect(isProjectionistError(lost, 'PRJ_LEASE_LOST')).toBe(true);
+    const written = await pool.query(
+      `select count(*)::int as n from "ledger__v5".accounts where id = 'acc-stale'`,
+    );
+    expect(written.rows[0]).toEqual({ n: 0 });
+    const after = await pool.query(
+      `select max(next_offset)::text as max from projectionist.checkpoints where name = 'ledger' and version = 5`,
+    );
+    expect(after.rows[0]).toEqual(checkpoint.rows[0]);
+    // The holder of the lease writes the same batch in that one round trip, text as it was.
+    if (fresh === undefined) throw new Error('no fresh lease');
+    await flushBatch({
+      pool,
+      lease: fresh,
+      changes: rowsOnly,
+      positions: new Map([[0, 999_999n]]),
+      copyThreshold: 1_000,
+    });
+    const stored = await pool.query(`select last_note from "ledger__v5".accounts where id = 'acc-stale'`);
+    expect(stored.rows[0]).toEqual({ last_note: row.last_note });
   });
 
   it('parks an event newer than its code instead of skipping it, and holds only its stream', async () => {

@@ -36,7 +36,7 @@ const application = (type: 'Set' | 'SetThenFail' | 'Drop', streamId: string, n =
     correlationId: null,
     position: { partition: 0, offset: 0n },
     writtenVersion: 1,
-  } as ProjectionEvent,
+  },
   handler: totals.handlers[type] as Application['handler'],
 });
 
@@ -44,9 +44,13 @@ const changed = (state: ReturnType<typeof createBatchState>) =>
   state
     .changes()
     .tables.flatMap((t) => [
-      ...t.inserts.map((r) => `insert ${String(r.id)}=${String(r.n)}`),
-      ...t.upserts.map((r) => `upsert ${String(r.id)}=${String(r.n)}`),
-      ...t.deletes.map((k) => `delete ${String(k.id)}`),
+      ...t.inserts.map(
+        (r) => `insert ${JSON.stringify([r.id, typeof r.n === 'bigint' ? r.n.toString() : r.n])}`,
+      ),
+      ...t.upserts.map(
+        (r) => `upsert ${JSON.stringify([r.id, typeof r.n === 'bigint' ? r.n.toString() : r.n])}`,
+      ),
+      ...t.deletes.map((k) => `delete ${JSON.stringify([k.id])}`),
     ]);
 
 describe('the batch state’s changes', () => {
@@ -59,7 +63,7 @@ describe('the batch state’s changes', () => {
     expect(state.apply(application('Set', 's7', 70))).toBe('done');
     expect(state.apply(application('Drop', 's8'))).toBe('done');
     expect(state.apply(application('Set', 'new', 1))).toBe('done');
-    expect(changed(state)).toEqual(['insert new=1', 'upsert s7=70', 'delete s8']);
+    expect(changed(state)).toEqual(['insert ["new","1"]', 'upsert ["s7","70"]', 'delete ["s8"]']);
     expect(state.size()).toBe(1_001);
   });
 
@@ -72,7 +76,7 @@ describe('the batch state’s changes', () => {
     expect(changed(state)).toEqual([]);
     state.apply(application('Set', 'c', 3));
     expect(state.apply(application('SetThenFail', 'c', 4))).toMatchObject({ failed: expect.any(Error) });
-    expect(changed(state)).toEqual(['insert c=3']);
+    expect(changed(state)).toEqual(['insert ["c","3"]']);
     state.committed();
     // After the commit nothing is dirty, so evicting is allowed and the state is clean.
     state.evict(0);

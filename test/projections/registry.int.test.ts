@@ -49,6 +49,7 @@ describe('the registry', () => {
       '004_environment',
       '005_command_intake',
       '006_shadow_reads',
+      '007_renew_lease',
     ];
     expect(results.flat()).toEqual(all);
     expect(await migrateRegistry({ pool })).toEqual([]);

@@ -69,6 +69,7 @@ describe('migrating the registry', () => {
       '004_environment',
       '005_command_intake',
       '006_shadow_reads',
+      '007_renew_lease',
     ]);
     await withFreshDatabase(async (pool) => {
       expect(await migrateRegistry({ pool })).toEqual(ids);
