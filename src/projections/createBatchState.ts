@@ -44,6 +44,11 @@ type TableState = {
    * to maxRows). A key whose write was undone stays in it; its entry is not dirty.
    */
   readonly dirty: Set<string>;
+  /**
+   * Set once the keys written since the commit are a large share of the entries (a replay's
+   * flush, nearly all of them): `dirty` stops growing, and the flush walks every entry instead.
+   */
+  walkAll: boolean;
 };
 /**
  * The rows of one projection version in memory, and the store handlers write through. Every
@@ -65,6 +70,7 @@ export const createBatchState = (options: {
       complete: options.emptyTables.has(model.name),
       evicted: new Set(),
       dirty: new Set(),
+      walkAll: false,
     });
   let sql: QueuedSql[] = [];
   let size = 0;
@@ -103,6 +109,21 @@ export const createBatchState = (options: {
     state.evicted.clear();
   };
 
+  /**
+   * The entries that may be dirty: looked up by the keys written since the commit when they are
+   * few (a live tail's flush), or all of them when they are many (a replay's: see walkAll).
+   */
+  function* dirtyEntries(state: TableState): Generator<Entry> {
+    if (state.walkAll) {
+      yield* state.entries.values();
+      return;
+    }
+    for (const text of state.dirty) {
+      const entry = state.entries.get(text);
+      if (entry !== undefined) yield entry;
+    }
+  }
+
   const tableOf = (name: string): TableState => {
     const state = tables.get(name);
     if (state === undefined)
@@ -128,7 +149,11 @@ export const createBatchState = (options: {
   const write = (state: TableState, key: Row, row: Row | null) => {
     const text = keyString(state.model, key);
     const entry = state.entries.get(text);
-    state.dirty.add(text);
+    // A row dirty already is in the set: a replay writes hot rows many times a flush.
+    if (!state.walkAll && (entry === undefined || !entry.dirty)) {
+      state.dirty.add(text);
+      if (state.dirty.size * 4 > state.entries.size + 64) state.walkAll = true;
+    }
     put(
       state,
       text,
@@ -260,9 +285,8 @@ export const createBatchState = (options: {
         const inserts: Row[] = [];
         const upserts: Row[] = [];
         const deletes: Row[] = [];
-        for (const text of state.dirty) {
-          const entry = state.entries.get(text);
-          if (entry === undefined || !entry.dirty) continue;
+        for (const entry of dirtyEntries(state)) {
+          if (!entry.dirty) continue;
           if (entry.row !== null) (entry.persisted === 'no' ? inserts : upserts).push(entry.row);
           else if (entry.persisted !== 'no') deletes.push(entry.key);
         }
@@ -274,13 +298,13 @@ export const createBatchState = (options: {
     committed: () => {
       journal.length = 0;
       for (const state of tables.values()) {
-        for (const text of state.dirty) {
-          const entry = state.entries.get(text);
-          if (entry === undefined || !entry.dirty) continue;
+        for (const entry of dirtyEntries(state)) {
+          if (!entry.dirty) continue;
           entry.persisted = entry.row === null ? 'no' : 'yes';
           entry.dirty = false;
         }
         state.dirty.clear();
+        state.walkAll = false;
       }
       if (sql.length > 0) {
         // Raw SQL may have changed any row: nothing in memory can be trusted any more.
@@ -294,8 +318,8 @@ export const createBatchState = (options: {
     },
     evict: (keep = 0) => {
       for (const state of tables.values())
-        for (const text of state.dirty)
-          if (state.entries.get(text)?.dirty === true)
+        for (const entry of dirtyEntries(state))
+          if (entry.dirty)
             throw new ProjectionistError('PRJ_INTERNAL', 'evicting rows that were never flushed');
       journal.length = 0;
       // Each table keeps its share of `keep`, its most recently written rows.
