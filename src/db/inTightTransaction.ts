@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { transactionOn } from './inTransaction.ts';
 import { inlineStatement } from './inlineStatement.ts';
+import { queryAll } from './queryAll.ts';
 import type { Statement } from './Statement.ts';
 
 /**
@@ -22,11 +23,7 @@ export const inTightTransaction = <T>(
   transactionOn(
     pool,
     async (client) => {
-      const text = ['begin', ...options.opening.map(inlineStatement)].join(';\n');
-      const answered: unknown = await client.query(text);
-      const results = (Array.isArray(answered) ? answered : [answered]) as pg.QueryResult[];
-      if (results.length !== options.opening.length + 1)
-        throw new Error(`${options.opening.length + 1} statements answered ${results.length} results`);
+      const results = await queryAll(client, ['begin', ...options.opening.map(inlineStatement)]);
       options.checkOpening(results.slice(1));
     },
     options.work,
@@ -50,11 +47,7 @@ export const inOneRoundTrip = (
   return transactionOn(
     pool,
     async (client) => {
-      const text = ['begin', ...statements.map(inlineStatement), 'commit'].join(';\n');
-      const answered: unknown = await client.query(text);
-      const all = (Array.isArray(answered) ? answered : [answered]) as pg.QueryResult[];
-      if (all.length !== statements.length + 2)
-        throw new Error(`${statements.length + 2} statements answered ${all.length} results`);
+      const all = await queryAll(client, ['begin', ...statements.map(inlineStatement), 'commit']);
       results = all.slice(1, -1);
     },
     () => Promise.resolve(results),

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { inlineStatement } from './inlineStatement.ts';
+import { queryAll } from './queryAll.ts';
 import type { Statement } from './Statement.ts';
 
 /**
@@ -12,10 +13,5 @@ export const queryTogether = async (
   statements: readonly Statement[],
 ): Promise<pg.QueryResult[]> => {
   if (statements.length === 0) return [];
-  const text = statements.map(inlineStatement).join(';\n');
-  const answered: unknown = await pool.query(text);
-  const results = (Array.isArray(answered) ? answered : [answered]) as pg.QueryResult[];
-  if (results.length !== statements.length)
-    throw new Error(`${statements.length} statements answered ${results.length} results`);
-  return results;
+  return queryAll(pool, statements.map(inlineStatement));
 };

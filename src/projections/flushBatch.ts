@@ -1,17 +1,16 @@
 import type pg from 'pg';
 import type { OffsetVector } from '../log/index.ts';
 import {
-  asLeaseLost,
   checkpointsStatement,
   checkRenewed,
-  renewLeaseOrFailStatement,
+  inLeasedRoundTrip,
   renewLeaseStatement,
   type Lease,
   parkEvents,
   releaseParked,
   writeProgress,
 } from '../registry/index.ts';
-import { inOneRoundTrip, inTightTransaction, type Statement } from '../db/index.ts';
+import { inTightTransaction, type Statement } from '../db/index.ts';
 import type { BatchChanges } from './runBatches.ts';
 import { changeStatements, writeChanges, type WriteCounts } from './writeChanges.ts';
 
@@ -45,14 +44,11 @@ export const flushBatch = async (options: {
     // A live tail's flush: begin, the lease check, the rows, the checkpoints and commit in one
     // simple query, one round trip. The lease check runs first and holds its row; when the lease
     // was taken over it fails (renew_lease), so nothing after it runs and nothing commits.
-    const results = await inOneRoundTrip(pool, [
-      renewLeaseOrFailStatement(lease),
+    const results = await inLeasedRoundTrip(pool, lease, [
       ...fast.statements,
       ...(checkpoints === undefined ? [] : [checkpoints]),
-    ]).catch((error: unknown) => {
-      throw asLeaseLost(error, lease);
-    });
-    for (const at of fast.deletes) fast.counts.deleted += results[at + 1]?.rowCount ?? 0;
+    ]);
+    for (const at of fast.deletes) fast.counts.deleted += results[at]?.rowCount ?? 0;
     return { ...fast.counts, statements: 0, tookMs: performance.now() - started };
   }
   // With COPY, raw SQL or parked events: begin with the lease check, then the rows and the rest,

@@ -7,9 +7,8 @@ import { scoped, type Logger } from '../logger/index.ts';
 import {
   keepLeaseAlive,
   releaseLease,
-  checkRenewed,
   checkpointsStatement,
-  renewLeaseStatement,
+  inLeasedRoundTrip,
   waitForLease,
   type Lease,
   readCheckpoints,
@@ -18,7 +17,6 @@ import {
 } from '../registry/index.ts';
 import { createEmitter, type Emitter, decodeRecord, type EventDecoder } from '../projections/index.ts';
 import type { ReactorDefinition } from './defineReactor.ts';
-import { inTightTransaction } from '../db/index.ts';
 import type { ProjectionEvent } from '../definitions/index.ts';
 import type { ReactorEvents } from './reactorEvents.ts';
 
@@ -72,13 +70,10 @@ export class ReactorRunner {
   }
 
   async #save(lease: Lease, positions: ReadonlyMap<number, bigint>): Promise<void> {
-    // Two round trips: begin with the lease check, the checkpoints with commit.
-    await inTightTransaction(this.#options.pool, {
-      opening: [renewLeaseStatement(lease)],
-      checkOpening: ([renewed]) => checkRenewed(renewed, lease),
-      work: () => Promise.resolve(),
-      closing: checkpointsStatement({ name: this.#key, version: 0, positions: new Map(positions) }),
-    });
+    // One round trip, as a live flush: begin, the lease check (which fails when the lease was
+    // taken over, so nothing after it commits), the checkpoints, commit.
+    const checkpoints = checkpointsStatement({ name: this.#key, version: 0, positions: new Map(positions) });
+    await inLeasedRoundTrip(this.#options.pool, lease, checkpoints === undefined ? [] : [checkpoints]);
   }
 
   async #run(): Promise<void> {

@@ -22,13 +22,7 @@ export type {
 } from './verification.ts';
 export { acquireLease, type Lease } from './acquireLease.ts';
 export { waitForLease } from './waitForLease.ts';
-export {
-  asLeaseLost,
-  checkRenewed,
-  renewLease,
-  renewLeaseOrFailStatement,
-  renewLeaseStatement,
-} from './renewLease.ts';
+export { checkRenewed, renewLease, inLeasedRoundTrip, renewLeaseStatement } from './renewLease.ts';
 export { releaseLease } from './releaseLease.ts';
 export { keepLeaseAlive } from './keepLeaseAlive.ts';
 export { activeVersion } from './activeVersion.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Statement } from '../db/index.ts';
+import { inOneRoundTrip, type Statement } from '../db/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { Lease } from './acquireLease.ts';
 
@@ -25,19 +25,29 @@ export const checkRenewed = (result: Pick<pg.QueryResult, 'rowCount'> | undefine
   if (result?.rowCount !== 1) throw leaseLost(lease);
 };
 
-/**
- * The renewal as a statement that fails when the lease was taken over (SQLSTATE PJ001, from
- * projectionist.renew_lease), for a simple query whose later statements, its commit among them,
- * must not run then. `asLeaseLost` reads that failure as PRJ_LEASE_LOST.
- */
-export const renewLeaseOrFailStatement = (lease: Lease): Statement => ({
+/** The renewal as a statement that fails when the lease was taken over (projectionist.renew_lease, PJ001). */
+const renewLeaseOrFailStatement = (lease: Lease): Statement => ({
   text: `select projectionist.renew_lease($1, $2, $3::bigint, $4)`,
   values: [lease.name, lease.version, lease.token.toString(), lease.ttlMs],
 });
 
-/** PRJ_LEASE_LOST for the failure of renewLeaseOrFailStatement; any other error as it is. */
-export const asLeaseLost = (error: unknown, lease: Lease): unknown =>
-  (error as { code?: unknown } | null)?.code === 'PJ001' ? leaseLost(lease, error) : error;
+/**
+ * `begin`, the lease renewal, `statements` and `commit` in one round trip (inOneRoundTrip). The
+ * renewal runs first and holds the lease row; when the lease was taken over it fails (SQLSTATE
+ * PJ001, read as PRJ_LEASE_LOST), so nothing after it runs and nothing commits. Answers the
+ * results of `statements`, in order.
+ */
+export const inLeasedRoundTrip = async (
+  pool: pg.Pool,
+  lease: Lease,
+  statements: readonly Statement[],
+): Promise<pg.QueryResult[]> => {
+  try {
+    return (await inOneRoundTrip(pool, [renewLeaseOrFailStatement(lease), ...statements])).slice(1);
+  } catch (error) {
+    throw (error as { code?: unknown } | null)?.code === 'PJ001' ? leaseLost(lease, error) : error;
+  }
+};
 
 /**
  * Extends the lease while it still carries this token, taking its row lock until the caller's
