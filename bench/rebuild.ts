@@ -80,7 +80,8 @@ export const rebuildBench: Bench = {
         if (n % 200_000 === 0) process.stdout.write(`rebuild: ${n} appended\n`);
       },
     });
-    const engines = baseline === undefined ? ['current'] : ['before', 'current'];
+    // "thread": the same engine, its replay in a worker thread (as `serve` builds).
+    const engines = baseline === undefined ? ['current', 'thread'] : ['before', 'current'];
     const results = new Map<string, RebuildFigures[]>();
     try {
       for (const projection of projections)
@@ -89,6 +90,7 @@ export const rebuildBench: Bench = {
             const figures = await runChild<RebuildFigures>(
               script(engine === 'before' ? baseline : undefined),
               [log.prefix, projection],
+              engine === 'thread' ? { PROJECTIONIST_BENCH_REPLAY_THREAD: '1' } : {},
             );
             process.stdout.write(
               `rebuild: ${projection} ${engine} run ${run}: ${Math.round(figures.perSecond)} events/s\n`,
@@ -116,6 +118,8 @@ export const rebuildBench: Bench = {
       'batches of 10,000), 6 partitions, one local broker; each replay in a fresh node process and a fresh',
       'database (pool of 4), default batch limits (maxEvents 20,000, maxRows 50,000, keepShare 0.75, replay maxDelayMs 1,000).',
       `Figures are medians of ${runs} run${runs === 1 ? '' : 's'}; RSS sampled every 200 ms.`,
+      '"thread" is the same engine with its replay in a worker thread (replayInThread, as `serve` builds; started',
+      'inside the measured time), runs interleaved; its CPU and RSS are the whole process, both threads.',
       ...(baseline === undefined
         ? []
         : [

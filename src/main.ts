@@ -17,7 +17,7 @@ import { createHealth, failureWindow, type Health } from './health/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
 import { createMetrics, type Metrics } from './metrics/index.ts';
-import { contractsDecoder, createEmitter } from './projections/index.ts';
+import { contractsDecoder, createEmitter, type ReplayThreadOptions } from './projections/index.ts';
 import { markEnvironment, migrateRegistry, requireRegistry } from './registry/index.ts';
 import { RebuildEngine, type RebuildEngineOptions } from './rebuild/index.ts';
 import { ReactorRunner, type ReactorDefinition } from './reactors/index.ts';
@@ -70,6 +70,29 @@ export type StartOptions = {
   /** The reactors the engine runs; default every `reactors/<name>.ts`. */
   reactors?: readonly ReactorDefinition[];
 };
+
+/**
+ * How this deployment's builds replay in a worker thread: the thread opens a pool and a Kafka
+ * client as this process does, and decodes with the same contracts (events/index.ts).
+ */
+export const replayThreadOf = (config: Config): ReplayThreadOptions => ({
+  contracts: { module: new URL('../events/index.ts', import.meta.url).href, export: 'contractRegistry' },
+  database: {
+    url: config.database.url,
+    max: config.database.poolSize,
+    connectTimeoutMs: config.database.connectTimeoutMs,
+    idleInTransactionTimeoutMs: config.database.idleInTransactionTimeoutMs,
+  },
+  kafka: {
+    brokers: config.kafka.brokers,
+    clientId: `${config.kafka.clientId}-replay`,
+    prefix: config.topics.prefix,
+  },
+  logLevel: config.logLevel,
+  ...(config.replayThread.heapMb === undefined
+    ? {}
+    : { resourceLimits: { maxOldGenerationSizeMb: config.replayThread.heapMb } }),
+});
 
 /**
  * The composition root: the one place that wires config, logger, PostgreSQL, Kafka, the
@@ -169,6 +192,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
         cutoverPolicy: (name) => config.cutoverPolicies.get(name) ?? config.defaultCutoverPolicy,
         retireAfterMs: config.retireAfterMs,
         ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
+        ...(config.replayThread.enabled ? { thread: replayThreadOf(config) } : {}),
       });
       // The engine reports faults, not recovery: down from an error until a few polls pass without one.
       metrics.observeEngine(engine.events);

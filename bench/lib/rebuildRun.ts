@@ -1,11 +1,13 @@
 // One rebuild measured in a process of its own (so its RSS is its own): replays an events topic
 // into a fresh database with replayProjection and prints one JSON line (RebuildFigures) on stdout.
 // Run by bench/rebuild.ts: node bench/lib/rebuildRun.ts <prefix> <projection> [limits JSON].
+// PROJECTIONIST_BENCH_REPLAY_THREAD=1 replays in a worker thread (replayInThread, as `serve`
+// builds), with PROJECTIONIST_REPLAY_THREAD_HEAP_MB as the thread's old generation if set.
 import { memoryUsage } from 'node:process';
 import pg from 'pg';
 import { contractRegistry } from '../../events/index.ts';
-import { customerDirectoryV2 } from '../../projections/customer-directory/v2.ts';
-import { orderTotalsV1 } from '../../projections/order-totals/v1.ts';
+import { projections } from '../../projections/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
 import { highWatermarks, LogClient } from '../../src/log/index.ts';
 import { createLogger } from '../../src/logger/index.ts';
 import {
@@ -14,6 +16,7 @@ import {
   replayProjection,
   type ProjectorEvents,
 } from '../../src/projections/index.ts';
+import { replayThreadOf } from '../../src/main.ts';
 import { migrateRegistry } from '../../src/registry/index.ts';
 import { benchDatabase } from './benchDatabase.ts';
 import { watchEventLoop, type LoopDelay } from './loopDelay.ts';
@@ -34,10 +37,12 @@ export type RebuildFigures = {
   readonly loopDelay?: LoopDelay;
 };
 
-const definitions = { 'order-totals': orderTotalsV1, 'customer-directory': customerDirectoryV2 } as const;
+const versions = { 'order-totals': 1, 'customer-directory': 2 } as const;
 
 const [prefix, name, limitsJson] = process.argv.slice(2);
-const definition = definitions[name as keyof typeof definitions];
+const definition = projections.find(
+  (d) => d.name === name && d.version === versions[name as keyof typeof versions],
+);
 if (prefix === undefined || definition === undefined) {
   process.stderr.write('usage: node bench/lib/rebuildRun.ts <prefix> <order-totals|customer-directory>\n');
   process.exit(2);
@@ -83,6 +88,19 @@ try {
     until,
     emitter,
     ...(limitsJson === undefined ? {} : { limits: JSON.parse(limitsJson) as Record<string, number> }),
+    ...(process.env.PROJECTIONIST_BENCH_REPLAY_THREAD === '1'
+      ? {
+          thread: replayThreadOf(
+            loadConfig({
+              ...process.env,
+              PROJECTIONIST_KAFKA_BROKERS: brokers.join(','),
+              PROJECTIONIST_DATABASE_URL: database.url,
+              PROJECTIONIST_TOPIC_PREFIX: prefix,
+              PROJECTIONIST_LOG_LEVEL: 'warn',
+            }),
+          ),
+        }
+      : {}),
   }).finally(() => {
     clearInterval(sampler);
     loopDelay = loop.stop();

@@ -4,10 +4,15 @@ import { spawn } from 'node:child_process';
  * Runs a bench script in a node process of its own (the same node, the same flags) and answers
  * the last line it printed, parsed as JSON. Its stderr passes through.
  */
-export const runChild = <T>(script: string, args: readonly string[]): Promise<T> =>
+export const runChild = <T>(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<T> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     child.stdout.setEncoding('utf8');

@@ -120,6 +120,10 @@ export const configSchema = z.object({
   PROJECTIONIST_SHUTDOWN_TIMEOUT_MS: integer(100, 3_600_000).default(15_000),
   /** Build a deployed projection version that has no tables yet, automatically. Default true. */
   PROJECTIONIST_AUTO_REBUILD: boolean.default(true),
+  /** Run each build's replay in a worker thread of its own, off the thread that serves HTTP and the live projections. Default true. */
+  PROJECTIONIST_REPLAY_THREAD: boolean.default(true),
+  /** The heap of a replay thread's old generation, in MiB. Default: V8's, sized from the machine's (or the container's) memory. */
+  PROJECTIONIST_REPLAY_THREAD_HEAP_MB: integer(64, 65_536).optional(),
 });
 
 export type Config = Readonly<{
@@ -147,6 +151,8 @@ export type Config = Readonly<{
   http: Readonly<{ host: string; port: number; bodyLimit: number; adminToken: string | undefined }>;
   logLevel: z.infer<typeof configSchema>['PROJECTIONIST_LOG_LEVEL'];
   autoRebuild: boolean;
+  /** Builds' replays in a worker thread (`enabled`), with an old generation of `heapMb` (undefined: V8's). */
+  replayThread: Readonly<{ enabled: boolean; heapMb: number | undefined }>;
   workerSessionTimeoutMs: number;
   leaseTtlMs: number | undefined;
   shutdownTimeoutMs: number;

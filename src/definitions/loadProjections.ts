@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ContractRegistry } from '../contracts/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import { closestName } from './closestName.ts';
 import type { ProjectionDefinition } from './projectionTypes.ts';
@@ -9,8 +8,8 @@ import type { ProjectionDefinition } from './projectionTypes.ts';
 export type LoadProjectionsOptions = {
   /** The projections folder: `<folder>/<name>/v<N>.ts`, one file a version. */
   readonly folder: string;
-  /** The registered contracts: every handler key must name one of their event types. */
-  readonly contracts: Pick<ContractRegistry, 'contracts'>;
+  /** The registered contracts (a ContractRegistry): every handler key must name one of their event types. */
+  readonly contracts: { readonly contracts: readonly { readonly kind: string; readonly type: string }[] };
 };
 
 const versionFile = /^v([1-9][0-9]*)\.ts$/;
@@ -32,6 +31,27 @@ const findVersionFiles = async (folder: string): Promise<VersionFile[]> => {
 
 const isDefinition = (value: unknown): value is ProjectionDefinition =>
   typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'projection';
+
+/** The module (file URL) each definition loadProjections found came from. */
+const modules = new WeakMap<ProjectionDefinition, string>();
+
+/**
+ * The module a definition was loaded from by loadProjections, as a file URL: another thread can
+ * import it to run the same version (a build's replay does). Undefined for a definition made in
+ * code (a test's).
+ */
+export const definitionModule = (definition: ProjectionDefinition): string | undefined =>
+  modules.get(definition);
+
+/** The definition of `name` v`version` among a module's exports (what definitionModule names). */
+export const definitionIn = (
+  exports: Record<string, unknown>,
+  name: string,
+  version: number,
+): ProjectionDefinition | undefined =>
+  Object.values(exports)
+    .filter(isDefinition)
+    .find((d) => d.name === name && d.version === version);
 
 /** What is wrong with one file's exports, against its path and the contracts. */
 const fileProblems = (
@@ -75,11 +95,15 @@ export const loadProjections = async ({
   const problems: string[] = [];
   for (const file of await findVersionFiles(folder)) {
     const label = relative(process.cwd(), file.path);
-    const module = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>;
+    const url = pathToFileURL(file.path).href;
+    const module = (await import(url)) as Record<string, unknown>;
     const exported = Object.values(module).filter(isDefinition);
     const found = fileProblems(file, label, exported, eventTypes);
     problems.push(...found);
-    if (found.length === 0 && exported[0] !== undefined) definitions.push(exported[0]);
+    if (found.length === 0 && exported[0] !== undefined) {
+      definitions.push(exported[0]);
+      modules.set(exported[0], url);
+    }
   }
   if (problems.length > 0) {
     throw new ProjectionistError(

@@ -1,13 +1,14 @@
 import type pg from 'pg';
+import { definitionModule, type ProjectionDefinition } from '../definitions/index.ts';
 import { highWatermarks, type LogClient, type OffsetVector } from '../log/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { inFencedTransaction, setVersionState, type Lease } from '../registry/index.ts';
-import type { ProjectionDefinition } from '../definitions/index.ts';
 import type { Emitter } from './createEmitter.ts';
 import { analyzeTables, createIndexes, createTables } from './createTables.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import { projectSegment } from './projectSegment.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
+import { replayInThread, type ReplayThreadOptions } from './replayThread.ts';
 import type { BatchLimits } from './runBatches.ts';
 import type { ProjectorState } from './runVersion.ts';
 import { retryParkedOf, tailLog, waitForCode } from './tailLog.ts';
@@ -49,6 +50,11 @@ export type LeasedRun = {
   readonly limits: BatchLimits;
   readonly replayLimits: BatchLimits;
   readonly waitRetryMs?: number;
+  /**
+   * Where a build's replay runs: in a worker thread of its own when given (and the definition
+   * was loaded from a module another thread can import), else in this one.
+   */
+  readonly thread?: ReplayThreadOptions;
   readonly parkedPollMs?: number;
   readonly parkedRetryMs?: number;
   readonly logger?: Logger;
@@ -80,9 +86,12 @@ export const buildAndTail = async (run: LeasedRun): Promise<'reached' | 'stopped
   const started = performance.now();
   const stopReporting =
     build?.onBatch === undefined ? () => {} : emitter.on('projector:batch', build.onBatch);
-  const built = await replayTo(run, target, build === undefined ? run.limits : run.replayLimits).finally(
-    stopReporting,
-  );
+  const module = definitionModule(definition);
+  const built = await (
+    build !== undefined && run.thread !== undefined && module !== undefined
+      ? replayInThread(run, run.thread, module, target, run.replayLimits)
+      : replayTo(run, target, build === undefined ? run.limits : run.replayLimits)
+  ).finally(stopReporting);
   if (built === undefined) return 'stopped';
   await build?.onReached?.();
   const indexing = performance.now();
@@ -112,8 +121,8 @@ export const buildAndTail = async (run: LeasedRun): Promise<'reached' | 'stopped
  * Replays from the checkpoints up to `target`, a segment after another while an event waits
  * for newer code; answers the positions reached, or undefined when the signal stopped it.
  */
-const replayTo = async (
-  run: LeasedRun,
+export const replayTo = async (
+  run: Omit<LeasedRun, 'plan' | 'thread'>,
   target: OffsetVector,
   limits: BatchLimits,
 ): Promise<OffsetVector | undefined> => {

@@ -16,6 +16,7 @@ export {
   type EventDecoder,
 } from './eventDecoder.ts';
 export type { ProjectorEvents } from './projectorEvents.ts';
+export { replayInThread, type ReplayThreadOptions } from './replayThread.ts';
 export { createEmitter, type Emitter } from './createEmitter.ts';
 export {
   createTables,

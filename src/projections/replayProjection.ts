@@ -5,6 +5,7 @@ import type { ProjectionDefinition } from '../definitions/index.ts';
 import { createEmitter, type Emitter } from './createEmitter.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
+import type { ReplayThreadOptions } from './replayThread.ts';
 import type { BatchLimits } from './runBatches.ts';
 import { runVersion } from './runVersion.ts';
 
@@ -33,6 +34,8 @@ export const replayProjection = async (options: {
   limits?: Partial<BatchLimits>;
   emitter?: Emitter<ProjectorEvents>;
   waitRetryMs?: number;
+  /** Replay in a worker thread of its own (see replayInThread): the definition must come from loadProjections. */
+  thread?: ReplayThreadOptions;
   signal?: AbortSignal;
 }): Promise<ReplayResult> => {
   const { pool, definition, until } = options;

@@ -19,6 +19,7 @@ import { buildAndTail, type RunPlan } from './buildAndTail.ts';
 import type { Emitter } from './createEmitter.ts';
 import type { EventDecoder } from './eventDecoder.ts';
 import type { ProjectorEvents } from './projectorEvents.ts';
+import type { ReplayThreadOptions } from './replayThread.ts';
 import { defaultBatchLimits, type BatchLimits } from './runBatches.ts';
 
 export type { BuildPlan, RunPlan } from './buildAndTail.ts';
@@ -61,6 +62,11 @@ export type RunVersionOptions = {
   readonly retry?: { readonly minMs?: number; readonly maxMs?: number } | 'never';
   /** Pause before retrying an event newer than this code (only where events are not parked). Default 5,000 ms. */
   readonly waitRetryMs?: number;
+  /**
+   * Run a build's replay (up to its fixed target) in a worker thread of its own, when the
+   * definition came from a module (loadProjections); the catch-up and the tail stay here.
+   */
+  readonly thread?: ReplayThreadOptions;
   /** How often the tail looks for parked events an operator asked to retry. Default 2,000 ms. */
   readonly parkedPollMs?: number;
   /** How often the tail retries parked events that wait for a newer version. Default 30,000 ms. */

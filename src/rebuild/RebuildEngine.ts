@@ -3,7 +3,13 @@ import { engineDefaults } from '../config/index.ts';
 import { isProjectionistError } from '../errors/index.ts';
 import type { LogClient, OffsetVector } from '../log/index.ts';
 import { scoped, type Logger } from '../logger/index.ts';
-import { createEmitter, type BatchLimits, type Emitter, type EventDecoder } from '../projections/index.ts';
+import {
+  createEmitter,
+  type BatchLimits,
+  type Emitter,
+  type EventDecoder,
+  type ReplayThreadOptions,
+} from '../projections/index.ts';
 import {
   defaultHolder,
   registerVersion,
@@ -56,6 +62,8 @@ export type RebuildEngineOptions = {
   readonly waitRetryMs?: number;
   /** Backoff after a fault a retry may fix. Default 200 to 10,000 ms. */
   readonly retry?: { readonly minMs?: number; readonly maxMs?: number };
+  /** Run each build's replay in a worker thread of its own (see replayInThread); default in this thread. */
+  readonly thread?: ReplayThreadOptions;
 };
 
 const keyOf = (name: string, version: number) => `${name}\u0000${version}`;
@@ -218,6 +226,7 @@ export class RebuildEngine {
       ...(this.#options.limits === undefined ? {} : { limits: this.#options.limits }),
       ...(this.#options.waitRetryMs === undefined ? {} : { waitRetryMs: this.#options.waitRetryMs }),
       ...(this.#options.retry === undefined ? {} : { retry: this.#options.retry }),
+      ...(this.#options.thread === undefined ? {} : { thread: this.#options.thread }),
       ...(this.#logger === undefined ? {} : { logger: this.#logger.child({ projection: name, version }) }),
     });
     this.#runners.set(key, started);

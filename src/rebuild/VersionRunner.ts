@@ -9,6 +9,7 @@ import {
   type EventDecoder,
   type ProjectorEvents,
   type ProjectorState,
+  type ReplayThreadOptions,
 } from '../projections/index.ts';
 import { type ProjectionDefinition } from '../definitions/index.ts';
 import { planBuild } from './planBuild.ts';
@@ -27,6 +28,8 @@ export type RunnerOptions = {
   readonly limits?: Partial<BatchLimits>;
   readonly waitRetryMs?: number;
   readonly retry?: { readonly minMs?: number; readonly maxMs?: number };
+  /** Where a build's replay runs (see runVersion). */
+  readonly thread?: ReplayThreadOptions;
   readonly logger?: Logger;
 };
 

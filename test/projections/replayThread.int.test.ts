@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { definitionModule, loadProjections, type ProjectionDefinition } from '../../src/definitions/index.ts';
+import { isProjectionistError } from '../../src/errors/index.ts';
+import { highWatermarks } from '../../src/log/index.ts';
+import {
+  createEmitter,
+  replayProjection,
+  type ProjectorEvents,
+  type ReplayThreadOptions,
+} from '../../src/projections/index.ts';
+import { readCheckpoints } from '../../src/registry/index.ts';
+import { kafkaBrokers } from '../harness/testServices.ts';
+import { ledgerProjection } from './fixtures/ledgerProjection.ts';
+import { ledgerContracts } from './fixtures/threaded/ledgerContracts.ts';
+import { appendAll } from './support/appendAll.ts';
+import { ledgerEvents } from './support/ledgerEvents.ts';
+import { useProjectionBed } from './support/projectionBed.ts';
+import { tableChecksums } from './support/tableChecksum.ts';
+import { testDecoder } from './support/testDecoder.ts';
+
+const fixtures = join(import.meta.dirname, 'fixtures', 'threaded');
+
+/** The fixture versions (ledger v2, v3), loaded as a deployment loads its projections. */
+const loaded = async (version: number): Promise<ProjectionDefinition> => {
+  const all = await loadProjections({ folder: fixtures, contracts: ledgerContracts });
+  const found = all.find((d) => d.version === version);
+  if (found === undefined) throw new Error(`no ledger v${version} among the fixtures`);
+  return found;
+};
+
+describe('a build replayed in a worker thread (replayInThread)', () => {
+  const bed = useProjectionBed({ label: 'thread', eventsPartitions: 3, poolMax: 4, registry: true });
+
+  const thread = (overrides: Partial<ReplayThreadOptions> = {}): ReplayThreadOptions => ({
+    contracts: {
+      module: pathToFileURL(join(fixtures, 'ledgerContracts.ts')).href,
+      export: 'ledgerContracts',
+    },
+    database: { url: bed.databaseUrl, max: 3, connectTimeoutMs: 5_000 },
+    kafka: { brokers: kafkaBrokers(), clientId: 'thread-test', prefix: bed.client.prefix },
+    logLevel: 'silent',
+    ...overrides,
+  });
+
+  it('ends with the same rows as a replay in this thread, its batches reported here', async () => {
+    const { pool, client } = bed;
+    await appendAll(client, ledgerEvents({ count: 3_000, accounts: 200, seed: 7 }));
+    const until = await highWatermarks({ client, topic: client.topics.events });
+    const here = await replayProjection({
+      pool,
+      client,
+      definition: ledgerProjection(1),
+      decode: testDecoder,
+      until,
+    });
+    expect(here.status).toBe('reached');
+
+    const definition = await loaded(2);
+    expect(definitionModule(definition)).toBe(pathToFileURL(join(fixtures, 'ledger', 'v2.ts')).href);
+    const emitter = createEmitter<ProjectorEvents>();
+    const batches: ProjectorEvents['projector:batch'][] = [];
+    emitter.on('projector:batch', (b) => batches.push(b));
+    const started = emitter.once('projector:started');
+    const there = await replayProjection({
+      pool,
+      client,
+      definition,
+      decode: testDecoder,
+      until,
+      emitter,
+      limits: { maxEvents: 500 },
+      thread: thread(),
+    });
+    expect(there.status).toBe('reached');
+    expect(there.positions).toEqual(until);
+    expect((await started).version).toBe(2);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.reduce((n, b) => n + b.applied + b.ignored + b.skipped, 0)).toBe(3_000);
+    expect(await tableChecksums(pool, definition)).toEqual(await tableChecksums(pool, ledgerProjection(1)));
+    expect(await readCheckpoints({ db: pool, name: 'ledger', version: 2 })).toEqual(until);
+  });
+
+  it('stops with its signal, keeping what it committed; the next replay resumes from there', async () => {
+    const { pool, client } = bed;
+    await appendAll(client, ledgerEvents({ count: 6_000, accounts: 300, seed: 8 }));
+    const until = await highWatermarks({ client, topic: client.topics.events });
+    const definition = await loaded(2);
+    const emitter = createEmitter<ProjectorEvents>();
+    const stop = new AbortController();
+    emitter.on('projector:batch', () => stop.abort());
+    const stopped = await replayProjection({
+      pool,
+      client,
+      definition,
+      decode: testDecoder,
+      until,
+      emitter,
+      signal: stop.signal,
+      limits: { maxEvents: 200, maxDelayMs: 1 },
+      thread: thread(),
+    });
+    expect(stopped.status).toBe('stopped');
+    const committed = await readCheckpoints({ db: pool, name: 'ledger', version: 2 });
+    const done = [...committed.values()].reduce((a, b) => a + b, 0n);
+    expect(done).toBeGreaterThan(0n);
+    expect(done).toBeLessThan(6_000n);
+
+    const resumed = createEmitter<ProjectorEvents>();
+    const from = resumed.once('projector:started');
+    const reached = await replayProjection({
+      pool,
+      client,
+      definition,
+      decode: testDecoder,
+      until,
+      emitter: resumed,
+      thread: thread(),
+    });
+    expect(reached.status).toBe('reached');
+    expect((await from).from).toEqual(committed);
+    await replayProjection({ pool, client, definition: ledgerProjection(1), decode: testDecoder, until });
+    expect(await tableChecksums(pool, definition)).toEqual(await tableChecksums(pool, ledgerProjection(1)));
+  });
+
+  it("brings a handler's failure back as the same error: the version fails for good", async () => {
+    const { pool, client } = bed;
+    await appendAll(client, ledgerEvents({ count: 2_000, accounts: 100, seed: 9 }));
+    const until = await highWatermarks({ client, topic: client.topics.events });
+    const failure = await replayProjection({
+      pool,
+      client,
+      definition: await loaded(3),
+      decode: testDecoder,
+      until,
+      thread: thread(),
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isProjectionistError(failure, 'PRJ_HANDLER_FAILED')).toBe(true);
+    expect(String((failure as Error).message)).toContain('withdrawals are refused by this version');
+    const state = await pool.query<{ status: string; status_reason: string }>(
+      `select status, status_reason from projectionist.versions where name = 'ledger' and version = 3`,
+    );
+    expect(state.rows[0]?.status).toBe('failed');
+    expect(state.rows[0]?.status_reason).toContain('withdrawals are refused by this version');
+  });
+
+  it('refuses with a clear error when the thread cannot find what it is to run', async () => {
+    const { pool, client } = bed;
+    await appendAll(client, ledgerEvents({ count: 100, accounts: 10, seed: 10 }));
+    const until = await highWatermarks({ client, topic: client.topics.events });
+    const module = pathToFileURL(join(fixtures, 'ledgerContracts.ts')).href;
+    const refusal = replayProjection({
+      pool,
+      client,
+      definition: await loaded(2),
+      decode: testDecoder,
+      until,
+      thread: thread({ contracts: { module, export: 'noSuchExport' } }),
+    });
+    await expect(refusal).rejects.toThrow(`${module} exports no contracts registry as noSuchExport`);
+  });
+});
