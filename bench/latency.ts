@@ -6,6 +6,7 @@ import { contractRegistry } from '../events/index.ts';
 import { customerDirectoryV1 } from '../projections/customer-directory/v1.ts';
 import { projections } from '../projections/index.ts';
 import { loadConfig } from '../src/config/index.ts';
+import type { ProjectionDefinition } from '../src/definitions/index.ts';
 import { replayThreadOf, startProjectionist } from '../src/main.ts';
 import { contractsDecoder, replayProjection } from '../src/projections/index.ts';
 import { activateVersion } from '../src/rebuild/index.ts';
@@ -17,7 +18,7 @@ import { runHttpLoad, type HttpSample } from './lib/httpLoad.ts';
 import { watchEventLoop, type LoopDelay } from './lib/loopDelay.ts';
 import { markdownTable } from './lib/markdownTable.ts';
 import { median, percentile } from './lib/percentile.ts';
-import { produceExampleLog } from './lib/produceExampleLog.ts';
+import { produceExampleLog, type ExampleLog } from './lib/produceExampleLog.ts';
 import { benchBrokers } from './lib/startBenchProjectionist.ts';
 
 const scale = Number(process.env.PROJECTIONIST_BENCH_SCALE ?? '1');
@@ -61,6 +62,47 @@ const measure = async (urls: readonly string[], during: () => Promise<void>): Pr
   return phaseOf(await load.stop(), delay);
 };
 
+/**
+ * One replay of the whole log into order-totals, in a fresh database, measured: in this thread
+ * ('here') or in a worker thread of its own ('thread', as `serve` builds).
+ */
+const measureReplay = async (
+  log: ExampleLog,
+  definition: ProjectionDefinition,
+  urls: readonly string[],
+  way: 'here' | 'thread',
+): Promise<{ phase: Phase; perSecond: number }> => {
+  const target = await benchDatabase(`latency_${way}`);
+  const pool = new pg.Pool({ connectionString: target.url, max: 4 });
+  try {
+    await migrateRegistry({ pool });
+    const thread = replayThreadOf(
+      loadConfig({
+        PROJECTIONIST_KAFKA_BROKERS: benchBrokers.join(','),
+        PROJECTIONIST_DATABASE_URL: target.url,
+        PROJECTIONIST_TOPIC_PREFIX: log.prefix,
+        PROJECTIONIST_LOG_LEVEL: 'warn',
+      }),
+    );
+    let perSecond = Number.NaN;
+    const phase = await measure(urls, async () => {
+      const result = await replayProjection({
+        pool,
+        client: log.client,
+        definition,
+        decode: contractsDecoder(contractRegistry),
+        until: log.end,
+        ...(way === 'thread' ? { thread } : {}),
+      });
+      perSecond = log.events / (result.tookMs / 1000);
+    });
+    return { phase, perSecond };
+  } finally {
+    await pool.end();
+    await target.drop();
+  }
+};
+
 export const latencyBench: Bench = {
   name: 'latency',
   section: 'HTTP latency and event-loop delay during a replay',
@@ -101,47 +143,20 @@ export const latencyBench: Bench = {
             // Warm-up, not measured: connections, the route's first compilations.
             await measure(urls, () => new Promise((r) => setTimeout(r, 2_000)));
             const quiet = await measure(urls, () => new Promise((r) => setTimeout(r, settings.quietMs)));
-            let replayPerSecond = Number.NaN;
-            const replay = await measure(urls, async () => {
-              const result = await replayProjection({
-                pool,
-                client: log.client,
-                definition: orderTotals,
-                decode: contractsDecoder(contractRegistry),
-                until: log.end,
-              });
-              replayPerSecond = log.events / (result.tookMs / 1000);
+            // Each replay into a database of its own; the two ways take turns at going first.
+            const ways = run % 2 === 1 ? (['here', 'thread'] as const) : (['thread', 'here'] as const);
+            const phases = new Map<string, { phase: Phase; perSecond: number }>();
+            for (const way of ways) phases.set(way, await measureReplay(log, orderTotals, urls, way));
+            const here = phases.get('here');
+            const thread = phases.get('thread');
+            if (here === undefined || thread === undefined) throw new Error('a replay was not measured');
+            results.push({
+              quiet,
+              replay: here.phase,
+              replayPerSecond: here.perSecond,
+              threaded: thread.phase,
+              threadedPerSecond: thread.perSecond,
             });
-            // The same replay in a worker thread (as `serve` builds), into a database of its own.
-            const target = await benchDatabase('latency_thread');
-            const targetPool = new pg.Pool({ connectionString: target.url, max: 4 });
-            let threadedPerSecond = Number.NaN;
-            try {
-              await migrateRegistry({ pool: targetPool });
-              const thread = replayThreadOf(
-                loadConfig({
-                  PROJECTIONIST_KAFKA_BROKERS: benchBrokers.join(','),
-                  PROJECTIONIST_DATABASE_URL: target.url,
-                  PROJECTIONIST_TOPIC_PREFIX: log.prefix,
-                  PROJECTIONIST_LOG_LEVEL: 'warn',
-                }),
-              );
-              const threaded = await measure(urls, async () => {
-                const result = await replayProjection({
-                  pool: targetPool,
-                  client: log.client,
-                  definition: orderTotals,
-                  decode: contractsDecoder(contractRegistry),
-                  until: log.end,
-                  thread,
-                });
-                threadedPerSecond = log.events / (result.tookMs / 1000);
-              });
-              results.push({ quiet, replay, replayPerSecond, threaded, threadedPerSecond });
-            } finally {
-              await targetPool.end();
-              await target.drop();
-            }
           } finally {
             await running.stop();
           }
@@ -195,8 +210,9 @@ export const latencyBench: Bench = {
       `thread, 500 ids in turn): ${settings.quietMs / 1000} s on the quiet process, then for as long as the same process replays the`,
       'whole log into order-totals v1 (replayProjection, the run path of every build). The event loop of the serving',
       'thread is watched with monitorEventLoopDelay (10 ms resolution; the figures are the delay beyond it).',
-      'Then the same replay runs again in a worker thread of its own (replayInThread, as `serve` builds), into a',
-      'second database. The thread is started and its modules loaded inside the measured replay time.',
+      'The same replay runs a second time in a worker thread of its own (replayInThread, as `serve` builds); each',
+      'replay goes into a fresh database, and the two take turns at going first. The thread is started and its',
+      'modules loaded inside the measured replay time.',
       `Medians of ${runs}; replay rate medians`,
       `${Math.round(m((f) => f.replayPerSecond)).toLocaleString('en-US')} events/s in this thread and`,
       `${Math.round(m((f) => f.threadedPerSecond)).toLocaleString('en-US')} in a worker thread.`,

@@ -26,6 +26,17 @@ describe('loadConfig', () => {
     expect(config.staging.key).toBeUndefined();
   });
 
+  it('replays builds in a worker thread by default, with a heap that can be bounded', () => {
+    expect(loadConfig({}).replayThread).toEqual({ enabled: true, heapMb: undefined });
+    expect(
+      loadConfig({ PROJECTIONIST_REPLAY_THREAD: 'false', PROJECTIONIST_REPLAY_THREAD_HEAP_MB: '256' })
+        .replayThread,
+    ).toEqual({ enabled: false, heapMb: 256 });
+    const error = refusal({ PROJECTIONIST_REPLAY_THREAD_HEAP_MB: '16' });
+    expect(error.details).toEqual({ variables: ['PROJECTIONIST_REPLAY_THREAD_HEAP_MB'] });
+    expect(error.message).toContain('"16"');
+  });
+
   it('returns a frozen config', () => {
     const config = loadConfig({ PROJECTIONIST_KAFKA_BROKERS: 'a:1,b:2' });
     expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
