@@ -52,6 +52,11 @@ export type EngineDefaults = {
   readonly maxEvictedKeys: number;
   /** `maxDelayMs` of a replay (a build or a catch-up), which reads history rather than a quiet log. */
   readonly replayMaxDelayMs: number;
+  /**
+   * The niceness of a replay thread (Linux; 0 to 19): above the serving thread's 0, so that the
+   * scheduler gives a core to HTTP and the live projections first when they want one.
+   */
+  readonly replayThreadNice: number;
   readonly rebuild: {
     /** How often the rebuild engine reads the registry for operators' changes, in ms. */
     readonly registryPollMs: number;
@@ -156,6 +161,7 @@ export const engineDefaults = {
   },
   maxEvictedKeys: 500_000,
   replayMaxDelayMs: 1_000,
+  replayThreadNice: 10,
   rebuild: {
     registryPollMs: 1_000,
     autoCutoverRetryMs: 30_000,

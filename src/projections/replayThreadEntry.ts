@@ -1,7 +1,10 @@
 // The worker thread of replayInThread: imports the definition and the contracts the caller named,
 // opens its own pool and Kafka client, replays up to the target under the caller's lease, and
 // tells the caller each event, each stretch replayed and how it ended. Ends itself when done.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { engineDefaults } from '../config/index.ts';
 import { createPool } from '../db/index.ts';
 import { definitionIn } from '../definitions/index.ts';
 import { LogClient } from '../log/index.ts';
@@ -15,6 +18,19 @@ import { toThreadError, type ReplayThreadInput, type ThreadMessage } from './rep
 const port = parentPort;
 if (port === null) throw new Error('replayThreadEntry runs as a worker thread only');
 const post = (message: ThreadMessage) => port.postMessage(message);
+
+/**
+ * Lowers this thread's priority (Linux: a thread is a task with its own niceness, set by its id,
+ * which /proc/thread-self names). Elsewhere, or when refused, the thread keeps its priority.
+ */
+const yieldToServing = (nice: number) => {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // not Linux, or not allowed: the replay runs at the process's priority
+  }
+};
 
 const run = async (input: ReplayThreadInput, signal: AbortSignal) => {
   const { options, name, version } = input;
@@ -69,6 +85,7 @@ const run = async (input: ReplayThreadInput, signal: AbortSignal) => {
   }
 };
 
+yieldToServing(engineDefaults.replayThreadNice);
 const stop = new AbortController();
 port.on('message', (message: { kind: string }) => {
   if (message.kind === 'stop') stop.abort();
