@@ -1,7 +1,13 @@
 // Definitions: what a projection is (define, validate, column types, names) and how versions are found on disk.
 export { defineProjection } from './defineProjection.ts';
 export { defineProjectionOf, type EventOf } from './defineProjectionOf.ts';
-export { definitionIn, definitionModule, loadProjections } from './loadProjections.ts';
+export {
+  definitionIn,
+  definitionModule,
+  fileDigest,
+  loadProjections,
+  type DefinitionModule,
+} from './loadProjections.ts';
 export type {
   BatchStore,
   ProjectionCheck,

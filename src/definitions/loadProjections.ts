@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProjectionistError } from '../errors/index.ts';
@@ -32,15 +33,24 @@ const findVersionFiles = async (folder: string): Promise<VersionFile[]> => {
 const isDefinition = (value: unknown): value is ProjectionDefinition =>
   typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'projection';
 
-/** The module (file URL) each definition loadProjections found came from. */
-const modules = new WeakMap<ProjectionDefinition, string>();
+/** A module file as loadProjections found it: its URL, and a digest of its bytes then. */
+export type DefinitionModule = { readonly url: string; readonly digest: string };
+
+/** The module each definition loadProjections found came from. */
+const modules = new WeakMap<ProjectionDefinition, DefinitionModule>();
+
+/** sha256 of a file's bytes, hex: a module file changed on disk since it was loaded has another. */
+export const fileDigest = async (path: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 /**
- * The module a definition was loaded from by loadProjections, as a file URL: another thread can
- * import it to run the same version (a build's replay does). Undefined for a definition made in
- * code (a test's).
+ * The module a definition was loaded from by loadProjections: another thread can import it to
+ * run the same version (a build's replay does), once it has checked that the file's digest is
+ * still the one read at load. Undefined for a definition made in code (a test's).
  */
-export const definitionModule = (definition: ProjectionDefinition): string | undefined =>
+export const definitionModule = (definition: ProjectionDefinition): DefinitionModule | undefined =>
   modules.get(definition);
 
 /** The definition of `name` v`version` among a module's exports (what definitionModule names). */
@@ -102,7 +112,7 @@ export const loadProjections = async ({
     problems.push(...found);
     if (found.length === 0 && exported[0] !== undefined) {
       definitions.push(exported[0]);
-      modules.set(exported[0], url);
+      modules.set(exported[0], { url, digest: await fileDigest(file.path) });
     }
   }
   if (problems.length > 0) {

@@ -89,7 +89,9 @@ export const buildAndTail = async (run: LeasedRun): Promise<'reached' | 'stopped
   const module = definitionModule(definition);
   const built = await (
     build !== undefined && run.thread !== undefined && module !== undefined
-      ? replayInThread(run, run.thread, module, target, run.replayLimits)
+      ? replayInThread(run, run.thread, module, target, run.replayLimits, () =>
+          replayTo(run, target, run.replayLimits),
+        )
       : replayTo(run, target, build === undefined ? run.limits : run.replayLimits)
   ).finally(stopReporting);
   if (built === undefined) return 'stopped';

@@ -1,6 +1,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { isProjectionistError, ProjectionistError } from '../errors/index.ts';
 import { errorCodes, type ErrorCode } from '../errors/index.ts';
+import type { DefinitionModule } from '../definitions/index.ts';
 import type { OffsetVector } from '../log/index.ts';
 import type { Lease } from '../registry/index.ts';
 import type { LeasedRun } from './buildAndTail.ts';
@@ -31,8 +32,8 @@ export type ReplayThreadOptions = {
 /** What the thread is given (workerData). */
 export type ReplayThreadInput = {
   readonly options: ReplayThreadOptions;
-  /** The module that exports the definition, found in it by name and version. */
-  readonly module: string;
+  /** The module that exports the definition (found in it by name and version), as the caller loaded it. */
+  readonly module: DefinitionModule;
   readonly name: string;
   readonly version: number;
   readonly lease: Lease;
@@ -55,6 +56,8 @@ export type ThreadMessage =
   | { readonly kind: 'event'; readonly name: keyof ProjectorEvents; readonly payload: unknown }
   | { readonly kind: 'replayed'; readonly positions: OffsetVector }
   | { readonly kind: 'done'; readonly positions: OffsetVector | null }
+  /** The module no longer defines the caller's version (changed on disk, or gone): nothing was run. */
+  | { readonly kind: 'unavailable'; readonly reason: string }
   | { readonly kind: 'failed'; readonly error: ThreadError };
 
 /** The error as the thread sends it: a ProjectionistError keeps its code and details. */
@@ -93,14 +96,18 @@ const entry = new URL('./replayThreadEntry.ts', import.meta.url);
  * its own (sized by `resourceLimits`). Runs under the caller's lease, which the caller renews.
  * Its events are emitted here as they happen; answers the positions reached, or undefined when
  * the signal stopped it. A fault in the thread (an error, its heap exhausted, the thread gone)
- * rejects as the same fault would in this thread; the thread is always ended.
+ * rejects as the same fault would in this thread; the thread is always ended. When the module
+ * no longer defines the caller's version as the caller has it (the file was changed or removed
+ * since this process loaded it), nothing runs there: `here` runs the replay in this thread,
+ * with the code this process registered.
  */
 export const replayInThread = (
   run: LeasedRun,
   thread: ReplayThreadOptions,
-  module: string,
+  module: DefinitionModule,
   target: OffsetVector,
   limits: BatchLimits,
+  here: () => Promise<OffsetVector | undefined>,
 ): Promise<OffsetVector | undefined> => {
   const { definition, lease, emitter, signal } = run;
   const input: ReplayThreadInput = {
@@ -123,7 +130,11 @@ export const replayInThread = (
       name: `replay ${definition.name} v${definition.version}`,
       ...(thread.resourceLimits === undefined ? {} : { resourceLimits: thread.resourceLimits }),
     });
-    let outcome: { ok: true; positions: OffsetVector | undefined } | { ok: false; error: Error } | undefined;
+    let outcome:
+      | { ok: true; positions: OffsetVector | undefined }
+      | { ok: false; error: Error }
+      | { ok: 'here'; reason: string }
+      | undefined;
     const stop = () => worker.postMessage({ kind: 'stop' });
     signal.addEventListener('abort', stop, { once: true });
     worker.on('message', (message: ThreadMessage) => {
@@ -139,6 +150,9 @@ export const replayInThread = (
           break;
         case 'failed':
           outcome = { ok: false, error: fromThreadError(message.error) };
+          break;
+        case 'unavailable':
+          outcome = { ok: 'here', reason: message.reason };
       }
       // It answered: a thread that does not end by itself soon (a timer left behind) is ended.
       setTimeout(() => void worker.terminate(), 5_000).unref();
@@ -155,7 +169,10 @@ export const replayInThread = (
         ok: false as const,
         error: new Error(`the replay thread exited (code ${code}) before it answered`),
       };
-      if (ended.ok) resolve(ended.positions);
+      if (ended.ok === 'here') {
+        run.logger?.warn({ reason: ended.reason }, 'replaying in this thread instead');
+        here().then(resolve, reject);
+      } else if (ended.ok) resolve(ended.positions);
       else reject(ended.error);
     });
   });

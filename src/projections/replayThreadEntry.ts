@@ -6,7 +6,8 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { engineDefaults } from '../config/index.ts';
 import { createPool } from '../db/index.ts';
-import { definitionIn } from '../definitions/index.ts';
+import { fileURLToPath } from 'node:url';
+import { definitionIn, fileDigest } from '../definitions/index.ts';
 import { LogClient } from '../log/index.ts';
 import { createLogger } from '../logger/index.ts';
 import { replayTo } from './buildAndTail.ts';
@@ -32,10 +33,16 @@ const yieldToServing = (nice: number) => {
   }
 };
 
+/** The module no longer defines the caller's version as the caller has it. */
+class Unavailable extends Error {}
+
 const run = async (input: ReplayThreadInput, signal: AbortSignal) => {
   const { options, name, version } = input;
-  const definition = definitionIn((await import(input.module)) as Record<string, unknown>, name, version);
-  if (definition === undefined) throw new Error(`${input.module} exports no ${name} v${version}`);
+  const { url, digest } = input.module;
+  const now = await fileDigest(fileURLToPath(url)).catch(() => undefined);
+  if (now !== digest) throw new Unavailable(`${url} has changed or gone since this process loaded it`);
+  const definition = definitionIn((await import(url)) as Record<string, unknown>, name, version);
+  if (definition === undefined) throw new Unavailable(`${url} no longer exports ${name} v${version}`);
   const contracts = ((await import(options.contracts.module)) as Record<string, unknown>)[
     options.contracts.export
   ];
@@ -94,6 +101,7 @@ try {
   const positions = await run(workerData as ReplayThreadInput, stop.signal);
   post({ kind: 'done', positions: positions ?? null });
 } catch (error) {
-  post({ kind: 'failed', error: toThreadError(error) });
+  if (error instanceof Unavailable) post({ kind: 'unavailable', reason: error.message });
+  else post({ kind: 'failed', error: toThreadError(error) });
 }
 port.close();

@@ -1,3 +1,4 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +59,10 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
     expect(here.status).toBe('reached');
 
     const definition = await loaded(2);
-    expect(definitionModule(definition)).toBe(pathToFileURL(join(fixtures, 'ledger', 'v2.ts')).href);
+    expect(definitionModule(definition)).toEqual({
+      url: pathToFileURL(join(fixtures, 'ledger', 'v2.ts')).href,
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const emitter = createEmitter<ProjectorEvents>();
     const batches: ProjectorEvents['projector:batch'][] = [];
     emitter.on('projector:batch', (b) => batches.push(b));
@@ -146,6 +150,45 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
     );
     expect(state.rows[0]?.status).toBe('failed');
     expect(state.rows[0]?.status_reason).toContain('withdrawals are refused by this version');
+  });
+
+  it("replays in this thread, with this process's code, when the module changed on disk since it was loaded", async () => {
+    const { pool, client } = bed;
+    await appendAll(client, ledgerEvents({ count: 1_500, accounts: 80, seed: 11 }));
+    const until = await highWatermarks({ client, topic: client.topics.events });
+    // Beside the fixtures, so that the copy's relative imports resolve as the original's do.
+    const folder = await mkdtemp(join(import.meta.dirname, 'fixtures', '.thread-'));
+    try {
+      await cp(join(fixtures, 'ledger'), join(folder, 'ledger'), { recursive: true });
+      await rm(join(folder, 'ledger', 'v3.ts'));
+      const [definition] = await loadProjections({ folder, contracts: ledgerContracts });
+      if (definition === undefined) throw new Error('the copied fixture did not load');
+      // A deploy in place: the file now defines v2 with a handler that fails, and another hash.
+      await writeFile(
+        join(folder, 'ledger', 'v2.ts'),
+        [
+          "import { ledgerProjection } from '../../ledgerProjection.ts';",
+          'const base = ledgerProjection(2);',
+          'export const ledgerV2 = {',
+          "  ...base, hash: 'changed', onPoison: 'stop',",
+          "  handlers: { ...base.handlers, Deposited: { keys: () => [], apply: () => { throw new Error('new code'); } } },",
+          '};',
+        ].join('\n'),
+      );
+      const replayed = await replayProjection({
+        pool,
+        client,
+        definition,
+        decode: testDecoder,
+        until,
+        thread: thread(),
+      });
+      expect(replayed.status).toBe('reached');
+      await replayProjection({ pool, client, definition: ledgerProjection(1), decode: testDecoder, until });
+      expect(await tableChecksums(pool, definition)).toEqual(await tableChecksums(pool, ledgerProjection(1)));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('refuses with a clear error when the thread cannot find what it is to run', async () => {
