@@ -79,7 +79,8 @@ export const replayThreadOf = (config: Config): ReplayThreadOptions => ({
   contracts: { module: new URL('../events/index.ts', import.meta.url).href, export: 'contractRegistry' },
   database: {
     url: config.database.url,
-    max: config.database.poolSize,
+    // A replay flushes on one connection while it loads rows on another: a few are enough.
+    max: Math.min(4, config.database.poolSize),
     connectTimeoutMs: config.database.connectTimeoutMs,
     idleInTransactionTimeoutMs: config.database.idleInTransactionTimeoutMs,
   },

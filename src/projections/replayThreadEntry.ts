@@ -3,10 +3,10 @@
 // tells the caller each event, each stretch replayed and how it ended. Ends itself when done.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { engineDefaults } from '../config/index.ts';
 import { createPool } from '../db/index.ts';
-import { fileURLToPath } from 'node:url';
 import { definitionIn, fileDigest } from '../definitions/index.ts';
 import { LogClient } from '../log/index.ts';
 import { createLogger } from '../logger/index.ts';
@@ -63,7 +63,12 @@ const run = async (input: ReplayThreadInput, signal: AbortSignal) => {
     ...inner,
     emit: (event, payload) => {
       inner.emit(event, payload);
-      post({ kind: 'event', name: event, payload });
+      try {
+        post({ kind: 'event', name: event, payload });
+      } catch (err) {
+        // A payload that cannot cross (not plain data) is a report lost, not a replay failed.
+        logger.warn({ err, event }, 'a replay event could not be sent to the caller');
+      }
     },
   };
   try {
