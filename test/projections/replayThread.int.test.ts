@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { definitionModule, loadProjections, type ProjectionDefinition } from '../../src/definitions/index.ts';
 import { isProjectionistError } from '../../src/errors/index.ts';
-import { highWatermarks } from '../../src/log/index.ts';
+import { highWatermarks, type OffsetVector } from '../../src/log/index.ts';
 import {
   createEmitter,
   replayProjection,
@@ -45,17 +45,26 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
     ...overrides,
   });
 
-  it('ends with the same rows as a replay in this thread, its batches reported here', async () => {
-    const { pool, client } = bed;
-    await appendAll(client, ledgerEvents({ count: 3_000, accounts: 200, seed: 7 }));
-    const until = await highWatermarks({ client, topic: client.topics.events });
-    const here = await replayProjection({
-      pool,
-      client,
+  /** Appends a seeded ledger history to the bed's topic; answers the head it reaches. */
+  const appended = async (count: number, accounts: number, seed: number) => {
+    await appendAll(bed.client, ledgerEvents({ count, accounts, seed }));
+    return highWatermarks({ client: bed.client, topic: bed.client.topics.events });
+  };
+
+  /** Replays ledger v1 in this thread, with testDecoder, up to `until`. */
+  const replayHere = (until: OffsetVector) =>
+    replayProjection({
+      pool: bed.pool,
+      client: bed.client,
       definition: ledgerProjection(1),
       decode: testDecoder,
       until,
     });
+
+  it('ends with the same rows as a replay in this thread, its batches reported here', async () => {
+    const { pool, client } = bed;
+    const until = await appended(3_000, 200, 7);
+    const here = await replayHere(until);
     expect(here.status).toBe('reached');
 
     const definition = await loaded(2);
@@ -88,8 +97,7 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
 
   it('stops with its signal, keeping what it committed; the next replay resumes from there', async () => {
     const { pool, client } = bed;
-    await appendAll(client, ledgerEvents({ count: 6_000, accounts: 300, seed: 8 }));
-    const until = await highWatermarks({ client, topic: client.topics.events });
+    const until = await appended(6_000, 300, 8);
     const definition = await loaded(2);
     const emitter = createEmitter<ProjectorEvents>();
     const stop = new AbortController();
@@ -124,14 +132,13 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
     });
     expect(reached.status).toBe('reached');
     expect((await from).from).toEqual(committed);
-    await replayProjection({ pool, client, definition: ledgerProjection(1), decode: testDecoder, until });
+    await replayHere(until);
     expect(await tableChecksums(pool, definition)).toEqual(await tableChecksums(pool, ledgerProjection(1)));
   });
 
   it("brings a handler's failure back as the same error: the version fails for good", async () => {
     const { pool, client } = bed;
-    await appendAll(client, ledgerEvents({ count: 2_000, accounts: 100, seed: 9 }));
-    const until = await highWatermarks({ client, topic: client.topics.events });
+    const until = await appended(2_000, 100, 9);
     const failure = await replayProjection({
       pool,
       client,
@@ -154,8 +161,7 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
 
   it("replays in this thread, with this process's code, when the module changed on disk since it was loaded", async () => {
     const { pool, client } = bed;
-    await appendAll(client, ledgerEvents({ count: 1_500, accounts: 80, seed: 11 }));
-    const until = await highWatermarks({ client, topic: client.topics.events });
+    const until = await appended(1_500, 80, 11);
     // Beside the fixtures, so that the copy's relative imports resolve as the original's do.
     const folder = await mkdtemp(join(import.meta.dirname, 'fixtures', '.thread-'));
     try {
@@ -184,7 +190,7 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
         thread: thread(),
       });
       expect(replayed.status).toBe('reached');
-      await replayProjection({ pool, client, definition: ledgerProjection(1), decode: testDecoder, until });
+      await replayHere(until);
       expect(await tableChecksums(pool, definition)).toEqual(await tableChecksums(pool, ledgerProjection(1)));
     } finally {
       await rm(folder, { recursive: true, force: true });
@@ -193,8 +199,7 @@ describe('a build replayed in a worker thread (replayInThread)', () => {
 
   it('refuses with a clear error when the thread cannot find what it is to run', async () => {
     const { pool, client } = bed;
-    await appendAll(client, ledgerEvents({ count: 100, accounts: 10, seed: 10 }));
-    const until = await highWatermarks({ client, topic: client.topics.events });
+    const until = await appended(100, 10, 10);
     const module = pathToFileURL(join(fixtures, 'ledgerContracts.ts')).href;
     const refusal = replayProjection({
       pool,
