@@ -136,6 +136,7 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       clientId: config.kafka.clientId,
       prefix: config.topics.prefix,
       logger,
+      sharedTail: config.sharedTail,
     });
     stops.push(() => log.close());
     health.probe('kafka', () => log.describeCluster());

@@ -124,6 +124,8 @@ export const configSchema = z.object({
   PROJECTIONIST_REPLAY_THREAD: boolean.default(true),
   /** The heap of a replay thread's old generation, in MiB. Default: V8's, sized from the machine's (or the container's) memory. */
   PROJECTIONIST_REPLAY_THREAD_HEAP_MB: integer(64, 65_536).optional(),
+  /** Live projections read the events topic through one shared reader per process, each event fetched and decoded once. Default true; false gives every live version a reader of its own. */
+  PROJECTIONIST_SHARED_TAIL: boolean.default(true),
 });
 
 export type Config = Readonly<{
@@ -153,6 +155,8 @@ export type Config = Readonly<{
   autoRebuild: boolean;
   /** Builds' replays in a worker thread (`enabled`), with an old generation of `heapMb` (undefined: V8's). */
   replayThread: Readonly<{ enabled: boolean; heapMb: number | undefined }>;
+  /** Live tails of the events topic through one shared reader (LogFeed). */
+  sharedTail: boolean;
   workerSessionTimeoutMs: number;
   leaseTtlMs: number | undefined;
   shutdownTimeoutMs: number;

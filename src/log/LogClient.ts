@@ -41,6 +41,10 @@ type Internals = {
   readonly admin: () => Promise<Admin>;
   /** The client's child logger (scope "kafka"). */
   readonly logger: Logger;
+  /** Runs `close` when the client closes (what this folder keeps per client, e.g. a LogFeed). */
+  readonly onClose: (close: () => Promise<void>) => void;
+  /** Whether live tails read through one shared feed per topic (LogFeed). */
+  readonly sharedTail: boolean;
 };
 
 export type LogClientOptions = {
@@ -50,6 +54,12 @@ export type LogClientOptions = {
   readonly logger: Logger;
   /** Retries of a failed request before kafkajs gives up (backoff from 100 ms). Default 8. */
   readonly retries?: number;
+  /**
+   * Live tails of one topic (every live version, the command state) read through one shared
+   * reader (LogFeed), each event fetched and decoded once. Default true; false gives each tail
+   * a reader of its own.
+   */
+  readonly sharedTail?: boolean;
 };
 
 let internalsOf: (client: LogClient) => Internals;
@@ -69,12 +79,15 @@ export class LogClient {
   #admin: Admin | undefined;
   #adminReady: Promise<Admin> | undefined;
   #closed = false;
+  readonly #closers: (() => Promise<void>)[] = [];
 
   static {
     internalsOf = (client) => ({
       kafka: client.#kafka,
       admin: () => client.#connectAdmin(),
       logger: client.#logger,
+      onClose: (close) => client.#closers.push(close),
+      sharedTail: client.#options.sharedTail ?? true,
     });
   }
 
@@ -135,6 +148,9 @@ export class LogClient {
   }
 
   async close(): Promise<void> {
+    // What the client keeps (a feed's reader) stops first, while the admin still answers: a
+    // reader deletes its group as it stops.
+    await Promise.all(this.#closers.splice(0).map((close) => close().catch(() => undefined)));
     this.#closed = true;
     const admin = this.#admin;
     this.#admin = undefined;

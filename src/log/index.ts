@@ -7,6 +7,7 @@ export { dropTopics } from './dropTopics.ts';
 export { highWatermarks, earliestOffsets, findTruncation, assertCompleteLog } from './positions.ts';
 export { Appender, TransactionalAppender, type LogTransaction, type SchemaOf } from './Appender.ts';
 export { readLog, type LogBatch, type LogRecord } from './readLog.ts';
+export { LogFeed, tailTopic, type LogFeedOptions } from './LogFeed.ts';
 export { partitionFor } from './partitionFor.ts';
 export { recordType, recordHeader } from './toLogRecord.ts';
 export { partitionCount } from './partitionCount.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readLog, type LogClient, type LogRecord, type OffsetVector } from '../log/index.ts';
+import { readLog, tailTopic, type LogClient, type LogRecord, type OffsetVector } from '../log/index.ts';
 import { type Lease, readCheckpoints, dropStaleParked, readBlockedStreams } from '../registry/index.ts';
 import { createBatchState } from './createBatchState.ts';
 import { emptyTables } from './createTables.ts';
@@ -70,14 +70,13 @@ export const projectSegment = async (options: {
     const positions = new Map(from);
     const reader = new AbortController();
     const signals = options.signal === undefined ? [reader.signal] : [reader.signal, options.signal];
-    const batches = readLog({
-      client,
-      topic: client.topics.events,
-      from,
-      until,
-      signal: AbortSignal.any(signals),
-      prefetch: 4,
-    });
+    const topic = client.topics.events;
+    const signal = AbortSignal.any(signals);
+    // A tail shares the process's one reader of the topic with the other live versions.
+    const batches =
+      until === 'forever'
+        ? tailTopic({ client, topic, from, signal })
+        : readLog({ client, topic, from, until, signal, prefetch: 4 });
     try {
       const outcome = await runBatches({
         definition,

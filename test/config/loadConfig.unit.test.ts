@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     expect(error.message).toContain('"16"');
   });
 
+  it('shares one live reader of the events topic by default, and takes false for one per version', () => {
+    expect(loadConfig({}).sharedTail).toBe(true);
+    expect(loadConfig({ PROJECTIONIST_SHARED_TAIL: 'false' }).sharedTail).toBe(false);
+    expect(refusal({ PROJECTIONIST_SHARED_TAIL: 'sometimes' }).details).toEqual({
+      variables: ['PROJECTIONIST_SHARED_TAIL'],
+    });
+  });
+
   it('returns a frozen config', () => {
     const config = loadConfig({ PROJECTIONIST_KAFKA_BROKERS: 'a:1,b:2' });
     expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
