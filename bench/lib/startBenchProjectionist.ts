@@ -21,6 +21,17 @@ export type BenchProjectionist = {
 /** The broker benches run against. */
 export const benchBrokers = (process.env.PROJECTIONIST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
+/** The bench's own PROJECTIONIST_* variables (its scale aside), for the Projectionist it starts. */
+const knobsFromEnvironment = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[0].startsWith('PROJECTIONIST_') &&
+        !entry[0].startsWith('PROJECTIONIST_BENCH_') &&
+        entry[1] !== undefined,
+    ),
+  );
+
 /** Deletes a prefix's topics and consumer groups, so repeated runs leave the broker as they found it. */
 const dropBenchTopics = async (brokers: readonly string[], prefix: string) => {
   const client = new LogClient({
@@ -52,6 +63,9 @@ export const startBenchProjectionist = async (
   try {
     running = await startProjectionist({
       env: {
+        // A knob set for the bench (PROJECTIONIST_SHARED_TAIL=false npm run bench -- commands) reaches
+        // the Projectionist it starts; what the bench fixes below wins.
+        ...knobsFromEnvironment(),
         PROJECTIONIST_KAFKA_BROKERS: benchBrokers.join(','),
         PROJECTIONIST_TOPIC_PREFIX: prefix,
         PROJECTIONIST_DATABASE_URL: database.url,
