@@ -74,9 +74,10 @@ class Follower {
  * (and the command state) take their batches from it, so each event is fetched and decoded once,
  * not once per version. A tail from positions behind the feed reads alone (its own reader) up to
  * where the feed stood when it joined, then takes the feed's batches from there: no record is
- * missed or handed over twice. A tail that falls `maxBehind` batches behind (a slow flush) is let
+ * missed or handed over twice. A tail that falls `maxBehind` records behind (a slow flush) is let
  * go and reads alone again, so one slow version never holds up the others; it joins again when
- * it has caught up.
+ * it has caught up. A tail that finds no feed running and stands more than `maxBehind` records
+ * behind the head reads alone to the head first, so the feed never starts behind.
  */
 export class LogFeed {
   readonly #client: LogClient;
