@@ -13,6 +13,20 @@ import { exampleCommand } from './exampleCommand.ts';
 /** PROJECTIONIST_BENCH_SCALE (default 1) shrinks the command counts, e.g. 0.1 for a smoke run. */
 const scale = Number(process.env.PROJECTIONIST_BENCH_SCALE ?? '1');
 
+/**
+ * PROJECTIONIST_BENCH_STEADY_RATE (default 1000, the goal's rate) sets the steady load's commands a
+ * second: on a machine whose full load is near 1,000/s the steady tail is a queue, and a lower rate
+ * shows the latency.
+ */
+const steadyRateText = process.env.PROJECTIONIST_BENCH_STEADY_RATE ?? '1000';
+const steadyRate = Number(steadyRateText);
+if (!Number.isInteger(steadyRate) || steadyRate < 1) {
+  process.stderr.write(
+    `PROJECTIONIST_BENCH_STEADY_RATE must be a whole number of commands a second, 1 or more (got ${JSON.stringify(steadyRateText)})\n`,
+  );
+  process.exit(2);
+}
+
 /** The configuration defaults the bench runs with. */
 const defaults = loadConfig({});
 
@@ -22,7 +36,7 @@ const settings = {
   clients: 64,
   /** Commands sent at a steady rate, well under what the intake takes. */
   steadyCommands: Math.round(10_000 * scale),
-  steadyPerSecond: 1_000,
+  steadyPerSecond: steadyRate,
   settleMs: 300_000,
 };
 
