@@ -67,12 +67,13 @@ describe('LogFeed: one shared live read of a topic', () => {
     await appender.append(envelopes);
   };
 
-  /** The reader groups (one per readLog) this client's prefix has on the broker now. */
-  const readerGroups = (): Promise<number> =>
+  /** The ids of the reader groups (one per readLog) this client's prefix has on the broker now. */
+  const readerGroupIds = (): Promise<string[]> =>
     withRawAdmin(async (admin) => {
       const { groups } = await admin.listGroups();
-      return groups.filter((g) => g.groupId.startsWith(`${client.prefix}.reader.`)).length;
+      return groups.map((g) => g.groupId).filter((id) => id.startsWith(`${client.prefix}.reader.`));
     });
+  const readerGroups = async (): Promise<number> => (await readerGroupIds()).length;
 
   beforeAll(async () => {
     client = testLogClient();
@@ -161,6 +162,35 @@ describe('LogFeed: one shared live read of a topic', () => {
     // The read ends though its signal never aborted, and the feed's reader is gone from the broker.
     expect((await seen).length).toBeLessThanOrEqual(appended);
     await eventually(async () => ((await readerGroups()) === 0 ? true : undefined));
+  });
+
+  it('keeps its reader for a tail that comes back within the linger, and stops it after', async () => {
+    const feed = new LogFeed({ client, topic: client.topics.events, lingerMs: 400 });
+    const tailFromHead = async (count: number) => {
+      const stop = new AbortController();
+      const from = await highWatermarks({ client, topic: client.topics.events });
+      const seen = follow(feed.read({ from, signal: stop.signal }), count, stop);
+      await append(count);
+      return { seen: await seen, first: appended - count };
+    };
+    const expectNumbered = ({ seen, first }: { seen: Seen[]; first: number }, count: number) =>
+      expect(seen.map((s) => s.n).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: count }, (_, i) => first + i),
+      );
+    expectNumbered(await tailFromHead(50), 50);
+    const [reader] = await readerGroupIds();
+    expect(reader).toBeDefined();
+    // The next tail comes while the reader lingers: it reads through the same one.
+    expectNumbered(await tailFromHead(50), 50);
+    expect(await readerGroupIds()).toEqual([reader]);
+    // No tail for longer than the linger: the reader stops and leaves the broker.
+    await eventually(async () => ((await readerGroups()) === 0 ? true : undefined));
+    // A tail after that starts a reader again and misses nothing.
+    expectNumbered(await tailFromHead(50), 50);
+    const [again] = await readerGroupIds();
+    expect(again).toBeDefined();
+    expect(again).not.toBe(reader);
+    await feed.close();
   });
 
   it('tailTopic reads through one feed per client and topic', async () => {
