@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inOneRoundTrip, type Statement } from '../db/index.ts';
+import { inSharedRoundTrip, type Statement } from '../db/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { Lease } from './acquireLease.ts';
 
@@ -35,7 +35,8 @@ const renewLeaseOrFailStatement = (lease: Lease): Statement => ({
  * `begin`, the lease renewal, `statements` and `commit` in one round trip (inOneRoundTrip). The
  * renewal runs first and holds the lease row; when the lease was taken over it fails (SQLSTATE
  * PJ001, read as PRJ_LEASE_LOST), so nothing after it runs and nothing commits. Answers the
- * results of `statements`, in order.
+ * results of `statements`, in order. Shares its round trip with the pool's other such flushes
+ * asked for at the same time (inSharedRoundTrip), in the order of their leases.
  */
 export const inLeasedRoundTrip = async (
   pool: pg.Pool,
@@ -43,7 +44,8 @@ export const inLeasedRoundTrip = async (
   statements: readonly Statement[],
 ): Promise<pg.QueryResult[]> => {
   try {
-    return (await inOneRoundTrip(pool, [renewLeaseOrFailStatement(lease), ...statements])).slice(1);
+    const all = [renewLeaseOrFailStatement(lease), ...statements];
+    return (await inSharedRoundTrip(pool, all, `${lease.name}\u0000${lease.version}`)).slice(1);
   } catch (error) {
     throw (error as { code?: unknown } | null)?.code === 'PJ001' ? leaseLost(lease, error) : error;
   }
