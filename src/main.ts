@@ -12,7 +12,7 @@ import {
   type CommandStore,
 } from './commands/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
-import { createPool, keepRoundTripsApart } from './db/index.ts';
+import { createPool } from './db/index.ts';
 import { createHealth, failureWindow, type Health } from './health/index.ts';
 import { Appender, LogClient, ensureTopics, findTruncation } from './log/index.ts';
 import { createLogger, scoped, type Logger } from './logger/index.ts';
@@ -129,7 +129,6 @@ export const startProjectionist = async (options: StartOptions = {}): Promise<Ru
       idleInTransactionTimeoutMs: db.idleInTransactionTimeoutMs,
       logger,
     });
-    if (!db.sharedFlush) keepRoundTripsApart(pool);
     stops.push(() => pool.end());
     health.probe('postgres', () => pool.query('select 1'));
     const log = new LogClient({

@@ -126,8 +126,6 @@ export const configSchema = z.object({
   PROJECTIONIST_REPLAY_THREAD_HEAP_MB: integer(64, 65_536).optional(),
   /** Live projections read the events topic through one shared reader per process, each event fetched and decoded once. Default true; false gives every live version a reader of its own. */
   PROJECTIONIST_SHARED_TAIL: boolean.default(true),
-  /** Live flushes asked for at once (the projections an arriving batch of events moves) share one transaction and round trip per process; one that fails is tried again alone. Default true; false gives each flush a transaction of its own. */
-  PROJECTIONIST_SHARED_FLUSH: boolean.default(true),
 });
 
 export type Config = Readonly<{
@@ -145,8 +143,6 @@ export type Config = Readonly<{
     connectTimeoutMs: number;
     statementTimeoutMs: number;
     idleInTransactionTimeoutMs: number;
-    /** Live flushes asked for at once share one transaction (inSharedRoundTrip). */
-    sharedFlush: boolean;
   }>;
   staging: Readonly<{
     databaseUrl: string | undefined;

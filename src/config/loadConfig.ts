@@ -53,7 +53,6 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
       connectTimeoutMs: c.PROJECTIONIST_DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: c.PROJECTIONIST_DATABASE_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: c.PROJECTIONIST_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-      sharedFlush: c.PROJECTIONIST_SHARED_FLUSH,
     },
     staging: {
       databaseUrl: c.PROJECTIONIST_STAGING_DATABASE_URL,

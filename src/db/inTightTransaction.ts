@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { transactionOn } from './inTransaction.ts';
 import { inlineStatement } from './inlineStatement.ts';
-import { oneRoundTrip } from './inSharedRoundTrip.ts';
 import { queryAll } from './queryAll.ts';
 import type { Statement } from './Statement.ts';
 
@@ -40,5 +39,18 @@ export const inTightTransaction = <T>(
  * that must refuse the transaction has to fail, as no result is seen before the commit. Answers
  * the statements' results, in order.
  */
-export const inOneRoundTrip = (pool: pg.Pool, statements: readonly Statement[]): Promise<pg.QueryResult[]> =>
-  oneRoundTrip(pool, statements.map(inlineStatement));
+export const inOneRoundTrip = (
+  pool: pg.Pool,
+  statements: readonly Statement[],
+): Promise<pg.QueryResult[]> => {
+  let results: pg.QueryResult[] = [];
+  return transactionOn(
+    pool,
+    async (client) => {
+      const all = await queryAll(client, ['begin', ...statements.map(inlineStatement), 'commit']);
+      results = all.slice(1, -1);
+    },
+    () => Promise.resolve(results),
+    () => Promise.resolve(),
+  );
+};

@@ -2,7 +2,6 @@
 export { createPool } from './createPool.ts';
 export { inTransaction } from './inTransaction.ts';
 export { inOneRoundTrip, inTightTransaction } from './inTightTransaction.ts';
-export { inSharedRoundTrip, keepRoundTripsApart } from './inSharedRoundTrip.ts';
 export { inlineStatement } from './inlineStatement.ts';
 export { queryTogether } from './queryTogether.ts';
 export { runStatement, type Statement } from './Statement.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inSharedRoundTrip, type Statement } from '../db/index.ts';
+import { inOneRoundTrip, type Statement } from '../db/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { Lease } from './acquireLease.ts';
 
@@ -35,8 +35,7 @@ const renewLeaseOrFailStatement = (lease: Lease): Statement => ({
  * `begin`, the lease renewal, `statements` and `commit` in one round trip (inOneRoundTrip). The
  * renewal runs first and holds the lease row; when the lease was taken over it fails (SQLSTATE
  * PJ001, read as PRJ_LEASE_LOST), so nothing after it runs and nothing commits. Answers the
- * results of `statements`, in order. Shares its round trip with the pool's other such flushes
- * asked for at the same time (inSharedRoundTrip), in the order of their leases.
+ * results of `statements`, in order.
  */
 export const inLeasedRoundTrip = async (
   pool: pg.Pool,
@@ -44,8 +43,7 @@ export const inLeasedRoundTrip = async (
   statements: readonly Statement[],
 ): Promise<pg.QueryResult[]> => {
   try {
-    const all = [renewLeaseOrFailStatement(lease), ...statements];
-    return (await inSharedRoundTrip(pool, all, `${lease.name}\u0000${lease.version}`)).slice(1);
+    return (await inOneRoundTrip(pool, [renewLeaseOrFailStatement(lease), ...statements])).slice(1);
   } catch (error) {
     throw (error as { code?: unknown } | null)?.code === 'PJ001' ? leaseLost(lease, error) : error;
   }

@@ -45,13 +45,6 @@ describe('loadConfig', () => {
     });
   });
 
-  it('shares one transaction among live flushes asked for at once by default, and takes false for one each', () => {
-    expect(loadConfig({ PROJECTIONIST_SHARED_FLUSH: 'false' }).database.sharedFlush).toBe(false);
-    expect(refusal({ PROJECTIONIST_SHARED_FLUSH: 'yes' }).details).toEqual({
-      variables: ['PROJECTIONIST_SHARED_FLUSH'],
-    });
-  });
-
   it('returns a frozen config', () => {
     const config = loadConfig({ PROJECTIONIST_KAFKA_BROKERS: 'a:1,b:2' });
     expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
@@ -88,7 +81,6 @@ describe('loadConfig', () => {
       connectTimeoutMs: 5_000,
       statementTimeoutMs: 30_000,
       idleInTransactionTimeoutMs: 60_000,
-      sharedFlush: true,
     });
     expect(loadConfig({}).shutdownTimeoutMs).toBe(15_000);
     const config = loadConfig({
