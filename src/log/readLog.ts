@@ -154,7 +154,7 @@ export async function* readLog(options: ReadLogOptions): AsyncGenerator<LogBatch
           // Never hand a record over twice, whatever the consumer fetched again (see GROUP_JOIN).
           if (offset < from) continue;
           if (target !== undefined && offset >= target) break;
-          records.push(toLogRecord(batch.partition, m));
+          records.push(toLogRecord(batch.partition, m, offset));
         }
         pushBatch(batch.partition, records, BigInt(batch.lastOffset()) + 1n, BigInt(batch.highWatermark));
         while (queue.length >= prefetch && payload.isRunning() && !ended) {

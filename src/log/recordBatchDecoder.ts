@@ -114,10 +114,145 @@ const safeNumber = (text: string): number | undefined => {
 /** Header names read before: records repeat the same few (pj-type, content-type...). */
 const nameAt = createTextInterner({ max: 32, maxBytes: 64 });
 
+/** What the records of one batch share: its context, and its first offset and timestamp as numbers. */
+type BatchShare = {
+  readonly context: BatchContext;
+  readonly firstOffset: number | undefined;
+  readonly firstTimestamp: number | undefined;
+  readonly appendTime: boolean;
+};
+
+/** Moves the cursor past a varint-prefixed field (bytes or a string; -1 is null). */
+const skipBytes = (c: Cursor): void => {
+  const length = readVarInt(c);
+  if (length > 0) c.at += length;
+};
+
+/**
+ * One record of a fetched batch, with kafkajs's fields. Its offset is read with the batch (kafkajs
+ * filters on it), the rest from the batch's bytes when first asked for. A fetch is decoded whole
+ * and then waits its turn behind the batches read before it: records that made their key, value
+ * and header views up front (six objects each) lived long enough to reach V8's old generation,
+ * which then grew a replay's heap; they are now made in the turn that reads them, and die young.
+ */
+class FetchedRecord {
+  readonly offset: string;
+  readonly attributes: number;
+  readonly #share: BatchShare;
+  readonly #buffer: Buffer;
+  /** Where the record's key starts. */
+  readonly #at: number;
+  readonly #timestampDelta: number | bigint;
+  #headers: Headers | undefined;
+
+  constructor(
+    share: BatchShare,
+    buffer: Buffer,
+    at: number,
+    attributes: number,
+    timestampDelta: number | bigint,
+    offset: string,
+  ) {
+    this.#share = share;
+    this.#buffer = buffer;
+    this.#at = at;
+    this.attributes = attributes;
+    this.#timestampDelta = timestampDelta;
+    this.offset = offset;
+  }
+
+  get magicByte(): number {
+    return this.#share.context.magicByte;
+  }
+
+  get isControlRecord(): boolean {
+    return this.#share.context.isControlBatch;
+  }
+
+  get batchContext(): BatchContext {
+    return this.#share.context;
+  }
+
+  get timestamp(): string {
+    const { context, firstTimestamp, appendTime } = this.#share;
+    return appendTime
+      ? context.maxTimestamp
+      : plus(context.firstTimestamp, firstTimestamp, this.#timestampDelta);
+  }
+
+  get key(): Buffer | null {
+    return readBytes({ buffer: this.#buffer, at: this.#at });
+  }
+
+  get value(): Buffer | null {
+    const c = { buffer: this.#buffer, at: this.#at };
+    skipBytes(c);
+    return readBytes(c);
+  }
+
+  get headers(): Headers {
+    if (this.#headers !== undefined) return this.#headers;
+    const c = this.#headersCursor();
+    const headerCount = readVarInt(c);
+    const headers: Headers = {};
+    for (let h = 0; h < headerCount; h++) {
+      const name = this.#name(c);
+      const headerValue = readBytes(c);
+      const seen = headers[name];
+      headers[name] =
+        seen === undefined ? headerValue : Array.isArray(seen) ? [...seen, headerValue] : [seen, headerValue];
+    }
+    this.#headers = headers;
+    return headers;
+  }
+
+  /**
+   * The first value of header `name` as `text` gives it, read from the bytes with no view of
+   * them made; 'null' for a null value (as `String(null)`, what a header object gives); undefined
+   * when the record has none.
+   */
+  header(name: string, text: (buffer: Buffer, at: number, length: number) => string): string | undefined {
+    const c = this.#headersCursor();
+    const headerCount = readVarInt(c);
+    for (let h = 0; h < headerCount; h++) {
+      const found = this.#name(c) === name;
+      const length = readVarInt(c);
+      if (found) return length < 0 ? 'null' : text(this.#buffer, c.at, length);
+      if (length > 0) c.at += length;
+    }
+    return undefined;
+  }
+
+  #headersCursor(): Cursor {
+    const c = { buffer: this.#buffer, at: this.#at };
+    skipBytes(c);
+    skipBytes(c);
+    return c;
+  }
+
+  #name(c: Cursor): string {
+    const keyLength = readVarInt(c);
+    if (keyLength < 0) return 'null';
+    const name = nameAt(c.buffer, c.at, keyLength);
+    c.at += keyLength;
+    return name;
+  }
+}
+
+/** One header of a record the decoder made, read from its bytes; false for a record it did not make. */
+export const fetchedHeader = (
+  record: unknown,
+  name: string,
+  text: (buffer: Buffer, at: number, length: number) => string,
+): string | undefined | false => (record instanceof FetchedRecord ? record.header(name, text) : false);
+
 const decodeRecords = (c: Cursor, count: number, context: BatchContext) => {
-  const firstOffset = safeNumber(context.firstOffset);
-  const firstTimestamp = safeNumber(context.firstTimestamp);
-  const appendTime = context.timestampType === logAppendTime && context.maxTimestamp;
+  const share: BatchShare = {
+    context,
+    firstOffset: safeNumber(context.firstOffset),
+    firstTimestamp: safeNumber(context.firstTimestamp),
+    appendTime: context.timestampType === logAppendTime,
+  };
   const records: unknown[] = new Array<unknown>(count);
   for (let i = 0; i < count; i++) {
     const length = readVarInt(c);
@@ -125,38 +260,10 @@ const decodeRecords = (c: Cursor, count: number, context: BatchContext) => {
     const attributes = c.buffer.readInt8(c.at++);
     const timestampDelta = readVarLong(c);
     const offsetDelta = readVarLong(c);
-    const key = readBytes(c);
-    const value = readBytes(c);
-    const headerCount = readVarInt(c);
-    const headers: Headers = {};
-    for (let h = 0; h < headerCount; h++) {
-      const keyLength = readVarInt(c);
-      let name: string;
-      if (keyLength < 0) name = 'null';
-      else {
-        name = nameAt(c.buffer, c.at, keyLength);
-        c.at += keyLength;
-      }
-      const headerValue = readBytes(c);
-      const seen = headers[name];
-      headers[name] =
-        seen === undefined ? headerValue : Array.isArray(seen) ? [...seen, headerValue] : [seen, headerValue];
-    }
+    const offset = plus(context.firstOffset, share.firstOffset, offsetDelta);
+    records[i] = new FetchedRecord(share, c.buffer, c.at, attributes, timestampDelta, offset);
     // A record longer than the fields read (a newer format) ends where its length says.
     c.at = end;
-    records[i] = {
-      magicByte: context.magicByte,
-      attributes,
-      timestamp: appendTime
-        ? context.maxTimestamp
-        : plus(context.firstTimestamp, firstTimestamp, timestampDelta),
-      offset: plus(context.firstOffset, firstOffset, offsetDelta),
-      key,
-      value,
-      headers,
-      isControlRecord: context.isControlBatch,
-      batchContext: context,
-    };
   }
   return records;
 };

@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { headerNames } from './codec.ts';
 import { createTextInterner } from './createTextInterner.ts';
 import type { LogRecord } from './readLog.ts';
+import { fetchedHeader } from './recordBatchDecoder.ts';
 
 type RawHeaders = NonNullable<KafkaMessage['headers']>;
 
@@ -22,38 +23,45 @@ const headerValue = (value: RawHeaders[string]): string | undefined =>
   Buffer.isBuffer(value) ? internValue(value, 0, value.length) : headerText(value);
 
 /**
- * A kafkajs message as a LogRecord. It runs once per event in a replay, so the key and the
- * headers are decoded when first asked for (a replay never reads the key, and most readers ask
- * only for a header or two, which `header` decodes alone), not up front.
+ * A kafkajs message as a LogRecord. It runs once per event in a replay, as the fetch that brought
+ * it is handed over, so nothing is read from the message here: value, key and headers are read
+ * when first asked for (a replay never reads the key, and most readers ask only for a header or
+ * two, which `header` reads alone, from the bytes when the message came from this project's
+ * decoder, src/log/recordBatchDecoder.ts).
  */
 class KafkaRecord implements LogRecord {
   readonly partition: number;
   readonly offset: bigint;
-  readonly value: Buffer | null;
-  readonly timestamp: string;
-  readonly #rawKey: Buffer | null;
+  readonly #m: KafkaMessage;
   #key: string | null | undefined;
-  readonly #raw: RawHeaders | undefined;
   #headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(partition: number, m: KafkaMessage) {
+  constructor(partition: number, offset: bigint, m: KafkaMessage) {
     this.partition = partition;
-    this.offset = BigInt(m.offset);
-    this.#rawKey = m.key;
-    this.value = m.value;
-    this.timestamp = m.timestamp;
-    this.#raw = m.headers;
+    this.offset = offset;
+    this.#m = m;
+  }
+
+  get value(): Buffer | null {
+    return this.#m.value;
+  }
+
+  get timestamp(): string {
+    return this.#m.timestamp;
   }
 
   get key(): string | null {
-    if (this.#key === undefined) this.#key = this.#rawKey === null ? null : this.#rawKey.toString('utf8');
+    if (this.#key === undefined) {
+      const raw = this.#m.key;
+      this.#key = raw === null || raw === undefined ? null : raw.toString('utf8');
+    }
     return this.#key;
   }
 
   get headers(): Readonly<Record<string, string>> {
     if (this.#headers !== undefined) return this.#headers;
     const headers: Record<string, string> = {};
-    const raw = this.#raw;
+    const raw = this.#m.headers;
     if (raw !== undefined)
       for (const name in raw) {
         const text = headerText(raw[name]);
@@ -65,12 +73,18 @@ class KafkaRecord implements LogRecord {
 
   /** One header alone, decoding no other. */
   header(name: string): string | undefined {
-    return this.#headers !== undefined ? this.#headers[name] : headerValue(this.#raw?.[name]);
+    if (this.#headers !== undefined) return this.#headers[name];
+    const fetched = fetchedHeader(this.#m, name, internValue);
+    return fetched === false ? headerValue(this.#m.headers?.[name]) : fetched;
   }
 }
 
 /** A kafkajs message as the engine's LogRecord: offsets as bigint, key and headers as strings. */
-export const toLogRecord = (partition: number, m: KafkaMessage): LogRecord => new KafkaRecord(partition, m);
+export const toLogRecord = (
+  partition: number,
+  m: KafkaMessage,
+  offset: bigint = BigInt(m.offset),
+): LogRecord => new KafkaRecord(partition, offset, m);
 
 /** One header of a record, decoding no other when the record came from kafkajs. */
 export const recordHeader = (record: LogRecord, name: string): string | undefined =>

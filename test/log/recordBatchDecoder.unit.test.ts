@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { createRecordBatchDecoder } from '../../src/log/index.ts';
+import type { KafkaMessage } from 'kafkajs';
+import { createRecordBatchDecoder, recordHeader } from '../../src/log/index.ts';
+import { toLogRecord } from '../../src/log/toLogRecord.ts';
 
 // The replacement of kafkajs's record batch decoder (src/log/recordBatchDecoder.ts) must give what
 // kafkajs's own gives, field for field, on batches kafkajs's own encoder writes.
@@ -106,9 +108,37 @@ const encodeBatch = async (options: {
   return encoder.buffer;
 };
 
+type DecodedRecord = {
+  magicByte: number;
+  attributes: number;
+  timestamp: string;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, unknown>;
+  isControlRecord: boolean;
+  batchContext: unknown;
+};
+
+/** A batch with its records' fields read (the replacement reads most of them when asked), as plain objects. */
+const plain = (batch: Record<string, unknown>): Record<string, unknown> & { records: DecodedRecord[] } => ({
+  ...batch,
+  records: (batch.records as DecodedRecord[]).map((r) => ({
+    magicByte: r.magicByte,
+    attributes: r.attributes,
+    timestamp: r.timestamp,
+    offset: r.offset,
+    key: r.key,
+    value: r.value,
+    headers: r.headers,
+    isControlRecord: r.isControlRecord,
+    batchContext: r.batchContext,
+  })),
+});
+
 const both = async (buffer: Buffer) => ({
-  kafkajs: await original(new Decoder(buffer)),
-  ours: await replacement(new Decoder(buffer)),
+  kafkajs: plain(await original(new Decoder(buffer))),
+  ours: plain(await replacement(new Decoder(buffer))),
 });
 
 const records: (RecordSpec | 'null header')[] = [
@@ -170,6 +200,31 @@ describe('the record batch decoder', () => {
       expect(ours).toEqual(kafkajs);
       expect((ours.records as { headers: object }[]).map((r) => Object.keys(r.headers)[0])).toEqual(names);
     }
+  });
+
+  it('reads one header from the bytes as the whole headers give it, asked before or after them', async () => {
+    const batch = await replacement(new Decoder(await encodeBatch({ records, firstOffset: '7' })));
+    const decoded = batch.records as KafkaMessage[];
+    const names = ['pj-type', 'twice', 'thrice', 'gone', 'null', 'ключ', 'absent'];
+    const before = decoded.map((m) => {
+      const record = toLogRecord(0, m);
+      return names.map((name) => recordHeader(record, name));
+    });
+    const after = decoded.map((m) => {
+      const record = toLogRecord(0, m);
+      const headers = { ...record.headers };
+      return names.map((name) => [recordHeader(record, name), headers[name]]);
+    });
+    for (const pairs of after) for (const [one, all] of pairs) expect(one).toBe(all);
+    expect(before).toEqual(after.map((r) => r.map(([one]) => one)));
+    expect(before[0]?.[0]).toBe('OrderPlaced');
+    expect(before[3]?.slice(1, 3)).toEqual(['1', 'a']);
+    expect(before[4]?.slice(3, 5)).toEqual(['null', 'nameless']);
+    expect(before[5]?.[5]).toBe('значение');
+    expect(before.map((r) => r[6])).toEqual(decoded.map(() => undefined));
+    expect(decoded.map((m) => toLogRecord(0, m).value?.toString())).toEqual(
+      records.map((r) => (r === 'null header' ? 'value' : r.value?.toString())),
+    );
   });
 
   it('decodes offsets past 2^53 exactly, and transactional batches', async () => {
