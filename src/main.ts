@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import type pg from 'pg';
 import { contractRegistry } from '../events/index.ts';
 import { projections } from '../projections/index.ts';
@@ -90,10 +91,24 @@ export const replayThreadOf = (config: Config): ReplayThreadOptions => ({
     prefix: config.topics.prefix,
   },
   logLevel: config.logLevel,
-  ...(config.replayThread.heapMb === undefined
-    ? {}
-    : { resourceLimits: { maxOldGenerationSizeMb: config.replayThread.heapMb } }),
+  resourceLimits: {
+    maxYoungGenerationSizeMb: config.replayThread.youngMb,
+    ...(config.replayThread.heapMb === undefined
+      ? {}
+      : { maxOldGenerationSizeMb: config.replayThread.heapMb }),
+  },
 });
+
+/**
+ * Bounds how far the process's heaps grow past their live data before V8 collects them
+ * (`--heap-growing-percent`, read by V8 at each collection, for every thread): on a large
+ * machine V8 lets a replay's heap reach four times what it holds alive (bench/RESULTS.md,
+ * issue 11 step 5).
+ */
+export const limitHeapGrowth = (config: Config): void => {
+  if (config.heapGrowingPercent > 0)
+    v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
+};
 
 /**
  * The composition root: the one place that wires config, logger, PostgreSQL, Kafka, the
@@ -102,6 +117,7 @@ export const replayThreadOf = (config: Config): ReplayThreadOptions => ({
  */
 export const startProjectionist = async (options: StartOptions = {}): Promise<Running> => {
   const config = loadConfig(options.env);
+  limitHeapGrowth(config);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const main = scoped(logger, 'main');
   const health = options.health ?? createHealth({ logger: scoped(logger, 'main') });

@@ -2,7 +2,8 @@
 // into a fresh database with replayProjection and prints one JSON line (RebuildFigures) on stdout.
 // Run by bench/rebuild.ts: node bench/lib/rebuildRun.ts <prefix> <projection> [limits JSON].
 // PROJECTIONIST_BENCH_REPLAY_THREAD=1 replays in a worker thread (replayInThread, as `serve`
-// builds), with PROJECTIONIST_REPLAY_THREAD_HEAP_MB as the thread's old generation if set.
+// builds), with the thread's heap limits (PROJECTIONIST_REPLAY_THREAD_YOUNG_MB and _HEAP_MB) and the
+// process's heap growth (PROJECTIONIST_HEAP_GROWING_PERCENT) from the environment, as `serve` has them.
 import { memoryUsage } from 'node:process';
 import pg from 'pg';
 import { contractRegistry } from '../../events/index.ts';
@@ -16,7 +17,7 @@ import {
   replayProjection,
   type ProjectorEvents,
 } from '../../src/projections/index.ts';
-import { replayThreadOf } from '../../src/main.ts';
+import { limitHeapGrowth, replayThreadOf } from '../../src/main.ts';
 import { migrateRegistry } from '../../src/registry/index.ts';
 import { benchDatabase } from './benchDatabase.ts';
 import { watchEventLoop, type LoopDelay } from './loopDelay.ts';
@@ -59,6 +60,18 @@ const pool = new pg.Pool({ connectionString: database.url, max: 4 });
 try {
   // The start-up's, not the rebuild's: outside the figures.
   await migrateRegistry({ pool });
+  // In a thread, as `serve` builds: its heap limits and the process's heap growth, from the config.
+  const threadConfig =
+    process.env.PROJECTIONIST_BENCH_REPLAY_THREAD === '1'
+      ? loadConfig({
+          ...process.env,
+          PROJECTIONIST_KAFKA_BROKERS: brokers.join(','),
+          PROJECTIONIST_DATABASE_URL: database.url,
+          PROJECTIONIST_TOPIC_PREFIX: prefix,
+          PROJECTIONIST_LOG_LEVEL: 'warn',
+        })
+      : undefined;
+  if (threadConfig !== undefined) limitHeapGrowth(threadConfig);
   const until = await highWatermarks({ client, topic: client.topics.events });
   const events = Number([...until.values()].reduce((a, b) => a + b, 0n));
   const emitter = createEmitter<ProjectorEvents>();
@@ -88,19 +101,7 @@ try {
     until,
     emitter,
     ...(limitsJson === undefined ? {} : { limits: JSON.parse(limitsJson) as Record<string, number> }),
-    ...(process.env.PROJECTIONIST_BENCH_REPLAY_THREAD === '1'
-      ? {
-          thread: replayThreadOf(
-            loadConfig({
-              ...process.env,
-              PROJECTIONIST_KAFKA_BROKERS: brokers.join(','),
-              PROJECTIONIST_DATABASE_URL: database.url,
-              PROJECTIONIST_TOPIC_PREFIX: prefix,
-              PROJECTIONIST_LOG_LEVEL: 'warn',
-            }),
-          ),
-        }
-      : {}),
+    ...(threadConfig === undefined ? {} : { thread: replayThreadOf(threadConfig) }),
   }).finally(() => {
     clearInterval(sampler);
     loopDelay = loop.stop();

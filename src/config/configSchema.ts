@@ -124,6 +124,10 @@ export const configSchema = z.object({
   PROJECTIONIST_REPLAY_THREAD: boolean.default(true),
   /** The heap of a replay thread's old generation, in MiB. Default: V8's, sized from the machine's (or the container's) memory. */
   PROJECTIONIST_REPLAY_THREAD_HEAP_MB: integer(64, 65_536).optional(),
+  /** The young generation of a replay thread's heap, in MiB. Default 48. */
+  PROJECTIONIST_REPLAY_THREAD_YOUNG_MB: integer(8, 4_096).default(engineDefaults.replayThreadYoungMb),
+  /** How far the heap's old generation grows past its live data before V8 collects it, in percent; 0: V8's own (up to 300). Default 100. */
+  PROJECTIONIST_HEAP_GROWING_PERCENT: integer(0, 300).default(engineDefaults.heapGrowingPercent),
   /** Live projections read the events topic through one shared reader per process, each event fetched and decoded once. Default true; false gives every live version a reader of its own. */
   PROJECTIONIST_SHARED_TAIL: boolean.default(true),
 });
@@ -153,8 +157,10 @@ export type Config = Readonly<{
   http: Readonly<{ host: string; port: number; bodyLimit: number; adminToken: string | undefined }>;
   logLevel: z.infer<typeof configSchema>['PROJECTIONIST_LOG_LEVEL'];
   autoRebuild: boolean;
-  /** Builds' replays in a worker thread (`enabled`), with an old generation of `heapMb` (undefined: V8's). */
-  replayThread: Readonly<{ enabled: boolean; heapMb: number | undefined }>;
+  /** Builds' replays in a worker thread (`enabled`), with an old generation of `heapMb` (undefined: V8's) and a young one of `youngMb`. */
+  replayThread: Readonly<{ enabled: boolean; heapMb: number | undefined; youngMb: number }>;
+  /** V8's --heap-growing-percent for the process; 0: V8's own. */
+  heapGrowingPercent: number;
   /** Live tails of the events topic through one shared reader (LogFeed). */
   sharedTail: boolean;
   workerSessionTimeoutMs: number;

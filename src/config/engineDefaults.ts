@@ -57,6 +57,20 @@ export type EngineDefaults = {
    * scheduler gives a core to HTTP and the live projections first when they want one.
    */
   readonly replayThreadNice: number;
+  /**
+   * The young generation of a replay thread's heap, in MiB (three semi-spaces; V8 sizes it
+   * from the machine's memory otherwise: 192 MiB on a 24 GiB host). A replay's objects live
+   * for one fetch or for the batch state's whole run, so a small one promotes little more and
+   * costs a third of the memory.
+   */
+  readonly replayThreadYoungMb: number;
+  /**
+   * How far V8 lets the old generation grow past what a full collection left alive, in percent
+   * (set once per process, for every thread); 0 leaves V8's own factor, up to 4x on a machine
+   * of 2 GiB or more, which lets a replay's heap reach four times its live data before it is
+   * collected.
+   */
+  readonly heapGrowingPercent: number;
   readonly rebuild: {
     /** How often the rebuild engine reads the registry for operators' changes, in ms. */
     readonly registryPollMs: number;
@@ -162,6 +176,8 @@ export const engineDefaults = {
   maxEvictedKeys: 500_000,
   replayMaxDelayMs: 1_000,
   replayThreadNice: 10,
+  replayThreadYoungMb: 48,
+  heapGrowingPercent: 100,
   rebuild: {
     registryPollMs: 1_000,
     autoCutoverRetryMs: 30_000,

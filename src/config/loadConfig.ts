@@ -67,7 +67,12 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
     },
     logLevel: c.PROJECTIONIST_LOG_LEVEL,
     autoRebuild: c.PROJECTIONIST_AUTO_REBUILD,
-    replayThread: { enabled: c.PROJECTIONIST_REPLAY_THREAD, heapMb: c.PROJECTIONIST_REPLAY_THREAD_HEAP_MB },
+    replayThread: {
+      enabled: c.PROJECTIONIST_REPLAY_THREAD,
+      heapMb: c.PROJECTIONIST_REPLAY_THREAD_HEAP_MB,
+      youngMb: c.PROJECTIONIST_REPLAY_THREAD_YOUNG_MB,
+    },
+    heapGrowingPercent: c.PROJECTIONIST_HEAP_GROWING_PERCENT,
     sharedTail: c.PROJECTIONIST_SHARED_TAIL,
     workerSessionTimeoutMs: c.PROJECTIONIST_WORKER_SESSION_TIMEOUT_MS,
     leaseTtlMs: c.PROJECTIONIST_LEASE_TTL_MS,

@@ -27,14 +27,28 @@ describe('loadConfig', () => {
   });
 
   it('replays builds in a worker thread by default, with a heap that can be bounded', () => {
-    expect(loadConfig({}).replayThread).toEqual({ enabled: true, heapMb: undefined });
+    expect(loadConfig({}).replayThread).toEqual({ enabled: true, heapMb: undefined, youngMb: 48 });
     expect(
-      loadConfig({ PROJECTIONIST_REPLAY_THREAD: 'false', PROJECTIONIST_REPLAY_THREAD_HEAP_MB: '256' })
-        .replayThread,
-    ).toEqual({ enabled: false, heapMb: 256 });
+      loadConfig({
+        PROJECTIONIST_REPLAY_THREAD: 'false',
+        PROJECTIONIST_REPLAY_THREAD_HEAP_MB: '256',
+        PROJECTIONIST_REPLAY_THREAD_YOUNG_MB: '96',
+      }).replayThread,
+    ).toEqual({ enabled: false, heapMb: 256, youngMb: 96 });
     const error = refusal({ PROJECTIONIST_REPLAY_THREAD_HEAP_MB: '16' });
     expect(error.details).toEqual({ variables: ['PROJECTIONIST_REPLAY_THREAD_HEAP_MB'] });
     expect(error.message).toContain('"16"');
+    expect(refusal({ PROJECTIONIST_REPLAY_THREAD_YOUNG_MB: '4' }).details).toEqual({
+      variables: ['PROJECTIONIST_REPLAY_THREAD_YOUNG_MB'],
+    });
+  });
+
+  it('bounds the heap growth past live data to 100% by default; 0 leaves V8 its own', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(100);
+    expect(loadConfig({ PROJECTIONIST_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(refusal({ PROJECTIONIST_HEAP_GROWING_PERCENT: '-5' }).details).toEqual({
+      variables: ['PROJECTIONIST_HEAP_GROWING_PERCENT'],
+    });
   });
 
   it('shares one live reader of the events topic by default, and takes false for one per version', () => {
