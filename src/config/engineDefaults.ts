@@ -46,8 +46,8 @@ export type EngineDefaults = {
   /**
    * Keys of evicted rows a batch state remembers, across its tables: while it does, a key that
    * is neither in memory nor among them is known absent from a table built from empty, and needs
-   * no load. Past it, the state forgets them and loads every key it does not hold. About 80 bytes
-   * a key.
+   * no load. Past it, the state forgets them and loads every key it does not hold. Kept as 32-bit
+   * hashes (createKeyFilter), 4 to 8 bytes a key.
    */
   readonly maxEvictedKeys: number;
   /** `maxDelayMs` of a replay (a build or a catch-up), which reads history rather than a quiet log. */

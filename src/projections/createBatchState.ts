@@ -2,6 +2,7 @@ import { engineDefaults } from '../config/index.ts';
 import { ProjectionistError } from '../errors/index.ts';
 import type { ProjectionModel, Row, TableModel } from '../definitions/index.ts';
 import type { Application, Applied, BatchState, LoadPlan, QueuedSql, TableChanges } from './BatchState.ts';
+import { createKeyFilter, type KeyFilter } from './createKeyFilter.ts';
 import { createBatchStore, rowMiss } from './createBatchStore.ts';
 import { keyString, keyText, normalizeKey } from './rowCodec.ts';
 
@@ -36,8 +37,8 @@ type TableState = {
    * nothing to load.
    */
   complete: boolean;
-  /** Keys of rows the table holds that were dropped from memory (while complete). */
-  readonly evicted: Set<string>;
+  /** Keys of rows the table holds that were dropped from memory (while complete), as hashes. */
+  readonly evicted: KeyFilter;
   /**
    * Keys written since the last commit, in the order first written: what a flush writes, found
    * without walking every entry (a live tail flushes a few rows at a time out of a cache of up
@@ -68,7 +69,7 @@ export const createBatchState = (options: {
       model,
       entries: new Map(),
       complete: options.emptyTables.has(model.name),
-      evicted: new Set(),
+      evicted: createKeyFilter(),
       dirty: new Set(),
       walkAll: false,
     });
@@ -143,7 +144,7 @@ export const createBatchState = (options: {
   /** The row's entry; `absent` when a complete table does not hold it; undefined when unknown. */
   const entryFor = (state: TableState, text: string): Entry | undefined => {
     const entry = state.entries.get(text);
-    if (entry !== undefined || !state.complete || state.evicted.has(text)) return entry;
+    if (entry !== undefined || !state.complete || state.evicted.mayHave(text)) return entry;
     return absent;
   };
   const write = (state: TableState, key: Row, row: Row | null) => {
@@ -161,7 +162,7 @@ export const createBatchState = (options: {
         ? {
             key,
             row,
-            persisted: state.complete && !state.evicted.has(text) ? 'no' : 'unknown',
+            persisted: state.complete && !state.evicted.mayHave(text) ? 'no' : 'unknown',
             dirty: true,
             seq: seq++,
           }
@@ -339,10 +340,13 @@ export const createBatchState = (options: {
         for (const [text, entry] of state.entries) {
           if (entry.seq > last) continue;
           state.entries.delete(text);
-          if (state.complete && entry.row !== null && !state.evicted.has(text)) {
-            state.evicted.add(text);
-            if (++evictedKeys > maxEvictedKeys) forget(state);
-          }
+          if (
+            state.complete &&
+            entry.row !== null &&
+            state.evicted.add(text) &&
+            ++evictedKeys > maxEvictedKeys
+          )
+            forget(state);
           if (--drop <= 0) break;
         }
       }
